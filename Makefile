@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make book` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+BUILD_FLAGS := -W -n --keep-going
+PORT   ?= 8000
+
+.PHONY: book test install clean serve lint
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## book: build the HTML into _build/html (notebooks executed, results cached)
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@echo "Open _build/html/index.html, or run: make serve"
+
+## test: every test: package, chapters, the built book, and the book in Chromium
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## serve: read the built book at http://127.0.0.1:$(PORT)/
+serve:
+	@test -f _build/html/index.html || { echo "No built book yet: run 'make book' first."; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build .pytest_cache
