@@ -421,12 +421,14 @@ class Network:
         the returned history then ends with that value so the caller can see it diverged.
         """
         history = []
-        for _ in range(int(epochs)):
-            err = self.train_epoch(X, T, eta, mode=mode, update_biases=update_biases)
-            history.append(err)
-            if not np.all(np.isfinite(err)):
-                return np.array(history)
-        history.append(self.error(X, T))
+        # Overflow is expected when a run diverges; it is reported through the history.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(int(epochs)):
+                err = self.train_epoch(X, T, eta, mode=mode, update_biases=update_biases)
+                history.append(err)
+                if not np.all(np.isfinite(err)):
+                    return np.array(history)
+            history.append(self.error(X, T))
         return np.array(history)
 
     def __repr__(self) -> str:

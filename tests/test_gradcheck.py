@@ -1,0 +1,39 @@
+"""backprop.gradcheck: central differences are second-order accurate; relative error is
+symmetric, scale-free and refuses mismatched shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop.gradcheck import numerical_gradient, relative_error
+
+
+def test_central_difference_of_a_known_function():
+    f = lambda th: np.sin(th[0]) * th[1] ** 3  # noqa: E731
+    th = np.array([0.7, -1.3])
+    exact = np.array([np.cos(0.7) * (-1.3) ** 3, np.sin(0.7) * 3 * 1.3**2])
+    assert relative_error(numerical_gradient(f, th), exact) < 1e-9
+
+
+def test_error_is_second_order_in_h():
+    f = lambda th: float(np.exp(th[0]))  # noqa: E731
+    errs = [abs(numerical_gradient(f, np.array([1.0]), h)[0] - np.e) for h in (1e-2, 1e-3)]
+    assert 80 < errs[0] / errs[1] < 120  # h shrinks 10x, error ~100x
+
+
+def test_input_is_not_modified():
+    th = np.array([1.0, 2.0])
+    numerical_gradient(lambda v: float(v @ v), th)
+    np.testing.assert_array_equal(th, [1.0, 2.0])
+
+
+def test_relative_error_properties():
+    a = np.array([1e-8, 2.0])
+    assert relative_error(a, a) == 0.0
+    assert relative_error(a, a * (1 + 1e-6)) == pytest.approx(5e-7, rel=1e-3)
+    assert relative_error(np.array([1e-8]), np.array([2e-8])) == pytest.approx(1 / 3)
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error([1.0], [-1.0]) == 1.0
+    with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\)"):
+        relative_error(np.zeros(2), np.zeros(3))

@@ -1,0 +1,129 @@
+"""backprop.symbolic: the two routes to every gradient agree, with each other, with NumPy
+and with finite differences; and the equality test itself can say no."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from backprop import symbolic as S
+from backprop.gradcheck import network_numerical_gradient, relative_error
+from backprop.network import Network
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "identity"])
+def test_activation_derivative_forms(name):
+    raw, in_a = S.derivative_in_terms_of_activation(name)
+    x = S.net_k
+    assert S.equivalent(raw, S.activation_derivative(name, S.activation(name, x)))
+    assert in_a == S.activation_derivative(name, S.a_k)
+
+
+def test_unknown_activation_is_named():
+    with pytest.raises(ValueError, match="unknown activation 'relu'.*sigmoid, tanh, identity"):
+        S.activation("relu", S.net_k)
+
+
+def test_output_rule_factors_and_delta():
+    rule = S.output_rule()
+    f = list(rule.factors.values())
+    assert sp.expand(f[0] + (S.t_k - S.a_k)) == 0
+    assert sp.expand(f[1] - S.a_k * (1 - S.a_k)) == 0
+    assert f[2] == S.a_j
+    assert sp.expand(rule.delta - (S.t_k - S.a_k) * S.a_k * (1 - S.a_k)) == 0
+    assert sp.expand(rule.weight_change + S.eta * rule.gradient) == 0
+    assert sp.expand(rule.weight_change - S.eta * rule.delta * S.a_j) == 0
+    # Only the second term of the written-out error survives differentiation by a_2.
+    assert rule.steps["dE_da2_written_out"].free_symbols == {sp.Symbol("a_2", real=True),
+                                                            sp.Symbol("t_2", real=True)}
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_hidden_rule_is_delta_times_input(name):
+    rule = S.hidden_rule(name, n_outputs=3)
+    assert S.equivalent(rule.gradient, -rule.delta * S.a_i)
+    assert len(rule.steps["paths"]) == 3
+
+
+def test_equivalent_says_no_to_a_wrong_identity():
+    x, y = sp.symbols("x y")
+    assert not S.equivalent(sp.exp(x) * y, sp.exp(x) * y + x * sp.Float("1e-20"))
+    assert not S.equivalent(x**2 - 1, (x - 1) * (x + 2))
+    assert S.equivalent(x**2 - 1, (x - 1) * (x + 1))
+    assert S.equivalent(sp.tanh(x) ** 2, 1 - 1 / sp.cosh(x) ** 2)
+    # a sign error in a real derivation is caught
+    net = S.SymbolicNetwork((2, 2, 1), "sigmoid")
+    w = net.W[1][0, 0]
+    right = net.substitute_forward(net.chain_gradient(2, 1, 1))
+    assert S.equivalent(net.whole_gradient(w), right)
+    assert not S.equivalent(net.whole_gradient(w), -right)
+
+
+@pytest.mark.parametrize("sizes,acts", [((2, 2, 2), "sigmoid"), ((2, 3, 2), "tanh"),
+                                        ((1, 2, 2, 1), ["sigmoid", "tanh", "identity"])])
+def test_whole_expression_equals_chain_rule_for_every_weight(sizes, acts):
+    net = S.SymbolicNetwork(sizes, acts)
+    for l in range(1, net.n_layers + 1):
+        for p in range(1, sizes[l] + 1):
+            for q in range(1, sizes[l - 1] + 1):
+                whole = net.whole_gradient(net.W[l - 1][p - 1, q - 1])
+                chain = net.substitute_forward(net.chain_gradient(l, p, q))
+                assert S.equivalent(whole, chain, points=2), (l, p, q)
+            bias = net.whole_gradient(net.b[l - 1][p - 1])
+            assert S.equivalent(bias, net.substitute_forward(net.chain_gradient(l, p)),
+                                points=2)
+
+
+def test_output_and_hidden_chain_factors_of_a_concrete_network():
+    net = S.SymbolicNetwork((2, 3, 2), "sigmoid")
+    out = net.output_chain_factors(k=2, j=3)
+    product = sp.Mul(*out.values())
+    assert S.equivalent(net.substitute_forward(product),
+                        net.whole_gradient(net.W[1][1, 2]), points=2)
+    hid = net.hidden_chain_factors(j=2, i=1)
+    paths = [v for key, v in hid.items() if key.startswith("path")]
+    assert len(paths) == 2  # one path per output unit
+    total = sp.Add(*paths) * hid["da_j/dnet_j"] * hid["dnet_j/dw_ji"]
+    assert S.equivalent(net.substitute_forward(total), net.whole_gradient(net.W[0][1, 0]),
+                        points=2)
+    # dropping one path (forgetting the sum over k) is wrong, and the check says so
+    partial = paths[0] * hid["da_j/dnet_j"] * hid["dnet_j/dw_ji"]
+    assert not S.equivalent(net.substitute_forward(partial),
+                            net.whole_gradient(net.W[0][1, 0]), points=2)
+
+
+@pytest.mark.parametrize("sizes,acts,seed", [((2, 2, 2), "sigmoid", 0), ((3, 2, 2), "tanh", 1),
+                                             ((2, 3, 1), ["tanh", "sigmoid"], 2)])
+def test_symbolic_equals_numpy_equals_finite_differences(sizes, acts, seed):
+    rng = np.random.default_rng(seed)
+    sym = S.SymbolicNetwork(sizes, acts)
+    whole, chain = sym.lambdify_gradients("whole"), sym.lambdify_gradients("chain")
+    net = Network(sizes, acts, rng=rng, weight_scale=1.0)
+    X = rng.normal(size=(3, sizes[0]))
+    T = rng.uniform(size=(3, sizes[-1]))
+    theta = net.parameters()
+    g_whole = sum(whole(x, t, theta) for x, t in zip(X, T))
+    g_chain = sum(chain(x, t, theta) for x, t in zip(X, T))
+    g_numpy = net.gradients(X, T).flat()
+    g_fd = network_numerical_gradient(net, X, T)
+    assert relative_error(g_whole, g_numpy) < 1e-12
+    assert relative_error(g_chain, g_numpy) < 1e-12
+    assert relative_error(g_fd, g_numpy) < 1e-6
+
+
+def test_symbolic_network_validates():
+    with pytest.raises(ValueError, match="input and an output"):
+        S.SymbolicNetwork((3,))
+    with pytest.raises(ValueError, match="1 activations given for 2 layers"):
+        S.SymbolicNetwork((2, 2, 1), ["tanh"])
+    with pytest.raises(ValueError, match="unknown route"):
+        S.SymbolicNetwork((2, 1)).lambdify_gradients("sideways")
+
+
+def test_parameter_order_matches_numpy():
+    sym = S.SymbolicNetwork((2, 3, 1))
+    names = [str(s) for s in sym.parameters()]
+    assert names[:6] == [f"w^{{(1)}}_{{{p}{q}}}" for p in (1, 2, 3) for q in (1, 2)]
+    assert names[6:9] == [f"b^{{(1)}}_{{{p}}}" for p in (1, 2, 3)]
+    assert len(names) == Network((2, 3, 1), init="zeros").parameters().size
