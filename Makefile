@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 BUILD_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test install clean serve lint
+.PHONY: book test install clean serve lint student grade
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -18,16 +19,30 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt py
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $(STAMP)
 
-install: $(STAMP)
+# JupyterLab in .venv opens book/*.md as notebooks (jupytext), as Binder does (postBuild).
+$(LAB_OVERRIDES): jupyterlab-overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp jupyterlab-overrides.json $@
+
+install: $(STAMP) $(LAB_OVERRIDES)
 
 ## book: build the HTML into _build/html (notebooks executed, results cached)
-book: $(STAMP)
+book: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html, or run: make serve"
 
 ## test: every test: package, chapters, the built book, and the book in Chromium
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## student: the student edition (solutions removed) as notebooks in _build_student/
+student: $(STAMP)
+	$(BIN)/python -m backprop.coursework student --out _build_student
+
+## grade: grade the notebooks in SUBMISSIONS=DIR; CSV and feedback in _build_grades/
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "Say which folder: make grade SUBMISSIONS=path/to/notebooks"; exit 2; }
+	$(BIN)/python -m backprop.coursework grade "$(SUBMISSIONS)" --out _build_grades
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

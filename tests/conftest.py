@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD_HTML = ROOT / "_build" / "html"
 
 
 def toc_files() -> list[str]:
@@ -41,21 +40,46 @@ def chapter_sources() -> list[Path]:
     return out
 
 
+def build_output() -> Path:
+    """Where the test build goes: ``$BACKPROP_BUILD_DIR`` (a ``--path-output`` folder) or the root.
+
+    Several people building at once each set their own folder, e.g.
+    ``BACKPROP_BUILD_DIR=/tmp/build-me pytest -m book``; the HTML is then in
+    ``/tmp/build-me/_build/html``.
+    """
+    return Path(os.environ.get("BACKPROP_BUILD_DIR", ROOT)).resolve()
+
+
+def build_log_path() -> Path:
+    return build_output() / "_build" / "build-log.txt"
+
+
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """Build the book once per session with -W -n --keep-going; return _build/html.
+    """Build the book once per session with -W -n --keep-going; return the HTML folder.
 
     The build uses the execution cache, so a second run re-executes only changed chapters.
+    The full log is kept next to the HTML (``_build/build-log.txt``) for ``build_log``.
     """
+    out = build_output()
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
            "-W", "-n", "--keep-going"]
+    if out != ROOT:
+        cmd += ["--path-output", str(out)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
     log = proc.stdout + proc.stderr
-    (ROOT / "_build").mkdir(exist_ok=True)
-    (ROOT / "_build" / "build-log.txt").write_text(log)
+    build_log_path().parent.mkdir(parents=True, exist_ok=True)
+    build_log_path().write_text(log)
+    html = out / "_build" / "html"
     if proc.returncode != 0:
         pytest.fail(f"jupyter-book build failed (exit {proc.returncode}); full log in "
-                    f"_build/build-log.txt, reports in _build/html/reports. Tail:\n"
+                    f"{build_log_path()}, reports in {html / 'reports'}. Tail:\n"
                     + log[-6000:])
-    return BUILD_HTML
+    return html
+
+
+@pytest.fixture(scope="session")
+def build_log(built_book: Path) -> str:
+    """The text the build printed (stdout and stderr)."""
+    return build_log_path().read_text()

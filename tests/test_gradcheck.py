@@ -37,3 +37,32 @@ def test_relative_error_properties():
     assert relative_error([1.0], [-1.0]) == 1.0
     with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\)"):
         relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_weight_indices_pick_out_each_matrix():
+    from backprop import Network
+    from backprop.gradcheck import weight_indices
+
+    net = Network((3, 4, 2), rng=np.random.default_rng(0))
+    theta = net.parameters()
+    np.testing.assert_array_equal(theta[weight_indices((3, 4, 2), 1)], net.weights[0].ravel())
+    np.testing.assert_array_equal(theta[weight_indices((3, 4, 2), 2)], net.weights[1].ravel())
+    with pytest.raises(ValueError, match="layer must be between 1 and 2"):
+        weight_indices((3, 4, 2), 3)
+
+
+def test_compare_routes_finds_a_wrong_symbolic_gradient():
+    from backprop import Network
+    from backprop.gradcheck import compare_routes
+    from backprop.symbolic import SymbolicNetwork
+
+    rng = np.random.default_rng(1)
+    net = Network((2, 3, 2), rng=rng)
+    X, T = rng.normal(size=(4, 2)), rng.uniform(size=(4, 2))
+    right = SymbolicNetwork((2, 3, 2)).lambdify_gradients()
+    ok = compare_routes(net, X, T, right, "right")
+    assert ok.max_difference("sympy") < 1e-13 and ok.max_difference("numerical") < 1e-7
+    bad = compare_routes(net, X, T, lambda x, t, th: 2 * right(x, t, th), "doubled")
+    assert bad.max_difference("sympy") > 1e-3
+    with pytest.raises(ValueError, match="unknown route"):
+        ok.max_difference("numpy")

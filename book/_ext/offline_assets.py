@@ -4,6 +4,19 @@ Jupyter Book injects every ``.js`` file under the source ``_static/`` into every
 the vendored trees live elsewhere (``vendor/`` and the ``django-static-mathjax`` wheel) and
 this extension copies them into ``_build/html/_static/`` once the HTML is written. The
 configuration points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at those copies.
+
+Each page that embeds widgets also gets two per-page fixes, because a page's location
+decides what a relative URL means: the widget manager's ``data-jupyter-widgets-cdn`` (where
+it would fetch a widget module it lacks) is made relative to that page, and RequireJS is told
+where the manager's own files are, so the icon fonts it loads come from ``_static`` instead of
+``<page folder>/@jupyter-widgets/html-manager/dist/`` (a 404 on every chapter).
+
+Pages that load MathJax also get ``mathjax2_compat.js`` (next to this file): the widget
+manager typesets with MathJax 2's ``MathJax.Hub.Queue``, which MathJax 3 lacks.
+
+It also drops sphinx-thebe's loader from every page while the "Live code" (Thebe) button is
+off: Jupyter Book always adds sphinx-thebe, whose inline script names thebe's CDN URL, and an
+offline book should not mention a CDN it never uses.
 """
 
 from __future__ import annotations
@@ -19,6 +32,11 @@ VENDOR = ROOT / "vendor"
 # Only what tex-chtml.js loads: the component itself, the CHTML fonts, the TeX extensions
 # it may \require, and the menu/accessibility code it pulls in on demand.
 MATHJAX_PARTS = ["tex-chtml.js", "input", "output/chtml", "ui", "a11y", "sre", "adaptors"]
+COMPAT = "mathjax2_compat.js"  # next to this file; copied to _static/
+WIDGET_DIR = "_static/vendor/html-manager"
+# Where RequireJS finds the widget manager's files, made absolute from the page's own URL.
+REQUIRE_PATHS = """require.config({{paths: {{"@jupyter-widgets/html-manager/dist":
+  new URL("{path}", document.baseURI).href}}}});"""
 
 
 def _mathjax_source() -> Path:
@@ -52,8 +70,55 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
         _copy(mathjax / part, static / "mathjax" / part)
     _copy(VENDOR / "requirejs" / "require.js", static / "vendor" / "require.js")
     _copy(VENDOR / "html-manager", static / "vendor" / "html-manager")
+    _copy(Path(__file__).with_name(COMPAT), static / COMPAT)
+
+
+def _thebe_enabled(app: Sphinx) -> bool:
+    launch = (app.config.html_theme_options or {}).get("launch_buttons") or {}
+    return bool(launch.get("thebe")) or bool((app.config.thebe_config or {}).get("always_load"))
+
+
+def drop_thebe_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
+                       doctree: object) -> None:
+    if _thebe_enabled(app) or "script_files" not in context:
+        return
+
+    def is_thebe(js: object) -> bool:
+        name = str(getattr(js, "filename", js) or "")
+        body = str((getattr(js, "attributes", None) or {}).get("body", ""))
+        return name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body
+
+    context["script_files"][:] = [js for js in context["script_files"] if not is_thebe(js)]
+
+
+def localise_widget_manager(app: Sphinx, pagename: str, templatename: str, context: dict,
+                            doctree: object) -> None:
+    scripts = context.get("script_files")
+    if not scripts or "pathto" not in context:
+        return
+    mathjax = [js for js in scripts if str(getattr(js, "filename", "") or "").endswith(
+        str(app.config.mathjax_path))]
+    if mathjax:
+        # Deferred scripts run in document order: this one right after MathJax itself.
+        at = scripts.index(mathjax[0]) + 1
+        scripts.insert(at, type(mathjax[0])(f"_static/{COMPAT}", priority=mathjax[0].priority,
+                                            defer="defer"))
+    for i, js in enumerate(scripts):
+        name = str(getattr(js, "filename", "") or "")
+        if not name.endswith("html-manager/embed-amd.js"):
+            continue
+        here = context["pathto"](WIDGET_DIR, 1)
+        attrs = {**js.attributes, "data-jupyter-widgets-cdn": here + "/"}
+        priority = getattr(js, "priority", 500)
+        asset = type(js)
+        scripts[i] = asset(name, priority=priority, **attrs)
+        scripts.insert(i, asset(None, priority=priority, body=REQUIRE_PATHS.format(path=here)))
+        return
 
 
 def setup(app: Sphinx) -> dict:
+    # After myst-nb (priority 500) has added the page's widget scripts.
+    app.connect("html-page-context", localise_widget_manager, priority=900)
     app.connect("build-finished", copy_assets)
+    app.connect("html-page-context", drop_thebe_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -1,0 +1,256 @@
+"""Every page of the built book in headless Chromium, with every host but 127.0.0.1 blocked.
+
+On each page: MathJax has typeset the math and no raw TeX is left visible, embedded widgets
+are drawn, and there is no console error, no page error, no failed or external request.
+Debian's chromium is used (``apt-get install -y chromium``), never Playwright's download.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, toc_files
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+RAW_TEX = ("$$", "\\frac", "\\begin{", "\\partial", "\\sum_", "\\mathrm", "\\left(")
+# Inline math left as text: "$\eta$", "\(a_k\)" (a widget label MathJax did not reach).
+RAW_INLINE = re.compile(r"\$[^$\n]*\\[A-Za-z]+[^$\n]*\$|\\\(.*?\\\)")
+# Visible text outside code: code cells may show TeX on purpose (sympy.latex output).
+VISIBLE_PROSE_JS = """() => {
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .output.text_plain';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip)) continue;
+    if (!el.getClientRects().length) continue;   // hidden (collapsed dropdown, display:none)
+    parts.push(n.textContent);
+  }
+  return parts.join(' ');
+}"""
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def pages() -> list[str]:
+    """URL paths of every page: the table of contents plus Sphinx's index and search pages."""
+    return ["index.html", *[f"{f}.html" for f in toc_files()], "genindex.html", "search.html"]
+
+
+NO_CHROMIUM = ("Chromium not found: install it with `apt-get install -y chromium`; "
+               "browser tests skipped")
+# Checked at collection, so a machine without Chromium does not build the book for nothing.
+pytestmark = [pytest.mark.browser, pytest.mark.book,
+              pytest.mark.skipif(chromium_path() is None, reason=NO_CHROMIUM)]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """Serve directory on 127.0.0.1 (a free port) from a thread; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(built_book: Path) -> Iterator[str]:
+    with serving(built_book) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """What happened while a page loaded."""
+
+    external: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def open_page(browser, url: str):
+    """Open url in a fresh context that blocks every host but 127.0.0.1; return page, Visit."""
+    visit = Visit()
+    context = browser.new_context(service_workers="block")
+
+    def route(r) -> None:
+        host = urlsplit(r.request.url).hostname
+        if host == "127.0.0.1" or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            visit.external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(
+        f"{m.text} @ {m.location.get('url')}:{m.location.get('lineNumber')}"))
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and visit.failed.append(
+        f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: urlsplit(r.url).hostname == "127.0.0.1"
+            and visit.failed.append(f"{r.failure} {r.url}"))
+    page.goto(url, wait_until="load")
+    return page, visit
+
+
+def wait_for_mathjax(page) -> bool:
+    """Wait for MathJax to finish typesetting; False when the page does not load MathJax."""
+    if not page.locator("script[src*='mathjax']").count():
+        return False
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=30_000)
+    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    return True
+
+
+def widget_views(page) -> int:
+    """How many widgets the page displays (a page may embed state for none: remove-output)."""
+    if not page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+        return 0
+    return page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
+
+
+def assert_page_is_clean(page, visit: Visit, path: str) -> None:
+    """Math typeset, widgets drawn, no raw TeX, and nothing failed, erred or left the host."""
+    if wait_for_mathjax(page):
+        assert page.locator("mjx-container").count() > 0, \
+            f"{path} loads MathJax but nothing was typeset"
+    views = widget_views(page)
+    if views:
+        try:  # every view draws at least one .jupyter-widgets element
+            page.wait_for_function(
+                f"() => document.querySelectorAll('.jupyter-widgets').length >= {views}",
+                timeout=30_000)
+        except Exception as err:  # a Playwright TimeoutError
+            drawn = page.locator(".jupyter-widgets").count()
+            raise AssertionError(f"{path}: {views} widget views embedded, {drawn} drawn; "
+                                 f"errors: {visit.page_errors + visit.console_errors}"
+                                 ) from err
+    page.wait_for_load_state("networkidle")
+    prose = page.evaluate(VISIBLE_PROSE_JS)
+    raw = [t for t in RAW_TEX if t in prose] + RAW_INLINE.findall(prose)
+    assert not raw, f"{path} shows raw TeX {raw}: math was not typeset"
+    assert not visit.external, f"{path} requested other hosts: {visit.external}"
+    assert not visit.failed, f"{path} had failed requests: {visit.failed}"
+    assert not visit.page_errors, f"{path} raised: {visit.page_errors}"
+    assert not visit.console_errors, f"{path} logged errors: {visit.console_errors}"
+
+
+@pytest.mark.parametrize("path", pages(), ids=lambda p: p.removesuffix(".html"))
+def test_page_in_chromium(browser, server: str, path: str) -> None:
+    page, visit = open_page(browser, f"{server}/{path}")
+    try:
+        assert_page_is_clean(page, visit, path)
+    finally:
+        page.context.close()
+
+
+# --- the vendored widget manager, on a page that certainly shows widgets ---------------------
+
+SLIDERS_PAGE = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst, format_version: 0.13,
+                        jupytext_version: 1.19.6}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+# Linked sliders
+
+```{code-cell} ipython3
+import ipywidgets as widgets
+
+a = widgets.IntSlider(value=3, min=0, max=10, description=r"$\\eta$")
+b = widgets.IntSlider(value=3, min=0, max=10, description="copy")
+widgets.jslink((a, "value"), (b, "value"))
+widgets.VBox([a, b])
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def sliders_book(tmp_path_factory) -> Path:
+    """A one-page book with the real configuration, extension and vendor/, built -W -n.
+
+    The chapters may hide their widgets' output; this page shows two linked sliders, so the
+    widget manager is exercised whatever the chapters do.
+    """
+    src = tmp_path_factory.mktemp("sliders-book")
+    for name in ("_config.yml", "book/references.bib"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, src / name)
+    for name in ("book/_ext", "book/_static", "vendor"):
+        shutil.copytree(ROOT / name, src / name)
+    (src / "book" / "sliders.md").write_text(SLIDERS_PAGE)
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/sliders\n")
+    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build",
+                           str(src), "-W", "-n", "--keep-going"], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return src / "_build" / "html"
+
+
+def test_vendored_widget_manager_draws_linked_sliders(browser, sliders_book: Path) -> None:
+    with serving(sliders_book) as base:
+        page, visit = open_page(browser, f"{base}/book/sliders.html")
+        try:
+            assert_page_is_clean(page, visit, "book/sliders.html")
+            sliders = page.locator(".widget-slider")
+            assert sliders.count() == 2
+            assert page.locator(".widget-label mjx-container").count() == 1, \
+                "the $\\eta$ label was not typeset (mathjax2_compat.js)"
+            # Drag the first slider to its right end: jslink moves the second in the browser.
+            box = page.locator(".noUi-handle").first.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 400, box["y"] + box["height"] / 2)
+            page.mouse.up()
+            page.wait_for_function("() => [...document.querySelectorAll('.widget-readout')]"
+                                   ".every(r => r.textContent.trim() === '10')", timeout=5_000)
+            assert not visit.console_errors and not visit.page_errors and not visit.external
+        finally:
+            page.context.close()

@@ -1,0 +1,126 @@
+"""Binder-like: the Training XOR chapter opened in JupyterLab, run, and played with.
+
+Starts a Jupyter server on 127.0.0.1 in a temporary copy of the chapter, opens
+``book/training-xor.md`` in JupyterLab's jupytext notebook view in headless Chromium, runs
+every cell, presses the dashboard's step button and changes its seed, and checks that the
+figure changed each time. Debian's chromium is used (``apt-get install -y chromium``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"))
+                 if p and Path(p).exists()), None)
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install it "
+                                 "with `apt-get install -y chromium`; JupyterLab test skipped")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[str]:
+    """A JupyterLab server in a temporary folder holding a copy of the chapter."""
+    home = tmp_path_factory.mktemp("lab")
+    (home / "book").mkdir()
+    shutil.copy(ROOT / "book" / "training-xor.md", home / "book" / "training-xor.md")
+    # What postBuild does on Binder: open MyST Markdown in jupytext's notebook view.
+    settings = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    overrides = json.loads((ROOT / "jupyterlab-overrides.json").read_text())
+    (settings / "plugin.jupyterlab-settings").write_text(
+        json.dumps(overrides["@jupyterlab/docmanager-extension:plugin"]))
+    token, port = secrets.token_hex(16), _free_port()
+    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+           f"--ServerApp.token={token}", f"--port={port}", "--ip=127.0.0.1",
+           f"--ServerApp.root_dir={home}", "--LabApp.expose_app_in_browser=True"]
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg"}
+    log = open(home / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start within 60 s; see " + str(home / "server.log"))
+        if proc.poll() is not None:
+            pytest.fail("JupyterLab exited: " + (home / "server.log").read_text()[-3000:])
+        yield f"{base}/lab/tree/book/training-xor.md?token={token}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+WIDGET_IMAGE = ".jp-OutputArea-output .widget-image"
+
+
+def _image_src(page) -> str:
+    return page.locator(WIDGET_IMAGE).first.get_attribute("src") or ""
+
+
+def test_training_xor_runs_in_jupyterlab_and_the_dashboard_responds(lab):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(lab)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Done when no cell waits or runs ([*]) and the dashboard's figure is drawn.
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
+                const busy = prompts.some(p => p.textContent.includes('*'));
+                return !busy && prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+                  && document.querySelector('.jp-OutputArea-output .widget-image');
+            }""", timeout=300_000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
+        assert errors.count() == 0, errors.first.inner_text()
+        first = _image_src(page)
+        assert first
+
+        page.locator(".jp-OutputArea-output button", has_text="step").first.click()
+        page.wait_for_function(f"() => document.querySelector('{WIDGET_IMAGE}').src "
+                               f"!== {json.dumps(first)}", timeout=30_000)
+        stepped = _image_src(page)
+
+        seed = page.locator(".jp-OutputArea-output .widget-text", has_text="seed")
+        box = seed.first.locator("input")
+        box.fill("5")
+        box.press("Enter")
+        page.wait_for_function(f"() => document.querySelector('{WIDGET_IMAGE}').src "
+                               f"!== {json.dumps(stepped)}", timeout=30_000)
+        assert _image_src(page) not in (first, stepped)
+        browser.close()

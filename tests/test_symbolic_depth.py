@@ -1,0 +1,166 @@
+"""The L-layer recursion (book/any-depth): SymPy = NumPy = finite differences for depths 1
+to 4; the cost measurements of backprop.efficiency; and the numbers of the worked example
+(book/worked-example, backprop.worked_example)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from backprop import Network
+from backprop.efficiency import backward_pass_cost, layer_deltas, naive_gradient_cost
+from backprop.gradcheck import compare_routes, network_numerical_gradient
+from backprop.symbolic import SymbolicNetwork, activation_derivative, equivalent
+from backprop.worked_example import (
+    MAZUR,
+    mazur_network,
+    mazur_symbols,
+    train_high_precision,
+    value_table,
+)
+
+CASES = [
+    ((3, 2), "sigmoid"),
+    ((2, 1), "identity"),
+    ((2, 4, 3), "tanh"),
+    ((1, 3, 2), "sigmoid"),
+    ((3, 3, 2, 2), "sigmoid"),
+    ((2, 2, 3, 1), "tanh"),
+    ((2, 3, 2, 2, 1), "tanh"),
+    ((2, 2, 2, 2, 2), "sigmoid"),
+]
+
+
+@pytest.mark.parametrize("sizes,act", CASES, ids=[f"{'-'.join(map(str, s))}-{a}"
+                                                  for s, a in CASES])
+def test_recursion_symbolic_numpy_finite_differences(sizes, act):
+    rng = np.random.default_rng(sum(sizes))
+    net = Network(sizes, act, rng=rng, weight_scale=1.0)
+    X, T = rng.normal(size=(3, sizes[0])), rng.uniform(-0.8, 0.8, size=(3, sizes[-1]))
+    g = SymbolicNetwork(sizes, act).lambdify_gradients("whole")
+    result = compare_routes(net, X, T, g)
+    assert result.max_difference("sympy") < 1e-12
+    assert result.max_difference("numerical") < 1e-7
+
+
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "identity"])
+def test_matrix_recursion_is_the_package_deltas(act):
+    net, d, rhs = layer_deltas((2, 3, 2, 2), act)
+    # substitute the symbols of layer l+1 into layer l, top down, and compare with deltas()
+    expanded = [None] * net.n_layers
+    expanded[-1] = rhs[-1]
+    for l in range(net.n_layers - 2, -1, -1):
+        expanded[l] = rhs[l].xreplace(dict(zip(d[l + 1], expanded[l + 1])))
+    for mine, theirs in zip(expanded, net.deltas()):
+        assert all(sp.expand(x - y) == 0 for x, y in zip(mine, theirs))
+
+
+def test_two_hidden_layers_brute_force_equals_diff():
+    two = SymbolicNetwork((2, 2, 2, 1), "sigmoid")
+    W, a = two.W, two.a
+
+    def f1(v):
+        return activation_derivative("sigmoid", v)
+
+    paths = sum(W[1][m, 1] * f1(a[2][m]) * W[2][0, m] * (two.targets[0] - a[3][0])
+                * f1(a[3][0]) for m in range(2))
+    brute = two.substitute_forward(-f1(a[1][1]) * paths * a[0][0])
+    assert equivalent(two.whole_gradient(W[0][1, 0]), brute, points=2)
+    # a wrong index (w_{m1} instead of w_{m2}) is caught
+    wrong = sum(W[1][m, 0] * f1(a[2][m]) * W[2][0, m] * (two.targets[0] - a[3][0])
+                * f1(a[3][0]) for m in range(2))
+    assert not equivalent(two.whole_gradient(W[0][1, 0]),
+                          two.substitute_forward(-f1(a[1][1]) * wrong * a[0][0]), points=2)
+
+
+def test_identity_network_delta_is_product_of_transposes():
+    lin = SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
+    delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
+    assert all(equivalent(lin.whole_gradient(lin.W[0][p, q]), -delta1[p] * lin.inputs[q])
+               for p in range(3) for q in range(2))
+
+
+def test_naive_cost_grows_faster_than_backward_pass():
+    naive = [naive_gradient_cost([2] * (d + 1)).ops for d in range(1, 4)]
+    back = [backward_pass_cost([2] * (d + 1)).ops for d in range(1, 4)]
+    assert all(b > 3 * a for a, b in zip(naive, naive[1:]))
+    assert np.all(np.diff(back) == np.diff(back)[0])
+    assert naive[-1] > 50 * back[-1]
+
+
+def test_cost_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="sizes must list an input"):
+        naive_gradient_cost([3])
+    with pytest.raises(ValueError, match="one or more units"):
+        backward_pass_cost([2, 0, 1])
+
+
+# ----------------------------------------------------------------- the worked example
+def test_mazur_forward_and_gradients():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    assert round(float(net.error(X, T)[()]), 9) == 0.298371109
+    g = net.gradients(X, T)
+    assert round(g.weights[1][0, 0], 9) == 0.082167041  # dE/dw5
+    net.train_epoch(X, T, 0.5, update_biases=False)
+    assert round(net.weights[1][0, 0], 8) == 0.35891648   # w5+
+    assert round(net.weights[0][0, 0], 9) == 0.149780716  # w1+
+    assert round(float(net.error(X, T)[()]), 9) == 0.291027774
+    assert np.all(net.biases[1] == 0.6)
+
+
+def test_mazur_exact_equals_numpy():
+    ms = mazur_symbols()
+    exact = MAZUR.exact()
+    point = {ms.symbols[k]: exact[k] for k in ms.symbols}
+    net = mazur_network()
+    X, T = MAZUR.data()
+    g = net.gradients(X, T)
+    flat = np.concatenate([g.weights[0].ravel(), g.weights[1].ravel()])
+    for n in range(1, 9):
+        exact_grad = sp.N(sp.diff(ms.forward["E_total"], ms.symbols[f"w{n}"]).subs(point), 30)
+        assert abs(exact_grad - flat[n - 1]) < 1e-15
+
+
+def test_mazur_long_run_matches_high_precision():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    history = net.train(X, T, 0.5, 2000, update_biases=False)
+    _, E_hp = train_high_precision(2000, digits=25)
+    assert abs(float(E_hp) - history[-1]) < 1e-12
+    with pytest.raises(ValueError, match="non-negative number of updates"):
+        train_high_precision(-1)
+
+
+def test_value_table_formats_exact_and_float_values():
+    html = value_table(["a", "b"], [["x<y", 0.1234567891, sp.Rational(1, 3)]])
+    assert "<td>x&lt;y</td>" in html
+    assert "<td>0.123456789</td>" in html and "<td>0.333333333</td>" in html
+
+
+def test_numerical_gradient_agrees_with_mazur_backward_pass():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    assert np.allclose(net.gradients(X, T).flat(), network_numerical_gradient(net, X, T),
+                       atol=1e-9)
+
+
+def test_draw_error_flow_widths_follow_the_deltas():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop.plotting import draw_error_flow
+
+    W = [np.array([[1.0, 0.0]]), np.array([[2.0], [0.5]])]  # sizes (2, 1, 2)
+    deltas = [np.array([0.3]), np.array([0.1, 0.4])]
+    ax = draw_error_flow((2, 1, 2), W, deltas)
+    arrows = {a.get_gid(): a.arrow_patch.get_linewidth() for a in ax.texts
+              if a.get_gid() and a.get_gid().startswith("flow-")}
+    assert len(arrows) == 4
+    # |w delta|: 0.2 (layer 2, unit 1) < 0.3 (layer 1, from input 1); 0 for input 2
+    assert arrows["flow-2-1-1"] < arrows["flow-1-1-1"] and arrows["flow-1-1-2"] < 1
+    with pytest.raises(ValueError, match="need 2 weight matrices"):
+        draw_error_flow((2, 1, 2), W[:1], deltas)
+    plt.close("all")

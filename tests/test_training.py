@@ -1,0 +1,198 @@
+"""backprop.training: stacked training equals one-at-a-time training, momentum follows its
+rule, divergence is a status, the seed study, decision grids and landscape slices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backprop.datasets import xor
+from backprop.network import Network
+from backprop.training import (
+    STEP,
+    TrainingConfig,
+    TrainingInputError,
+    accuracy,
+    decision_grid,
+    epochs_to_solve,
+    landscape_directions,
+    landscape_slice,
+    make_state,
+    project_trajectory,
+    record_run,
+    solved_mask,
+    train_epochs,
+    train_step,
+)
+
+X, T = xor()
+
+
+def _single(state, n):
+    """Network n of a stacked state, as an independent network."""
+    net = state.net
+    return Network.from_parameters([w[n] for w in net.weights], [b[n] for b in net.biases],
+                                   [a.name for a in net.activations])
+
+
+@pytest.mark.parametrize("mode", ["batch", "online"])
+def test_stacked_training_equals_training_each_network_alone(mode):
+    cfg = TrainingConfig(hidden=3, eta=1.5, momentum=0.5, mode=mode, seed=4)
+    many = make_state(cfg, X, T, n_networks=5)
+    alone = []
+    for n in range(5):
+        s = make_state(cfg, X, T)
+        s.net = _single(many, n)
+        s.velocity_w = [np.zeros_like(w) for w in s.net.weights]
+        s.velocity_b = [np.zeros_like(b) for b in s.net.biases]
+        alone.append(s)
+    train_epochs(many, 30)
+    for n, s in enumerate(alone):
+        train_epochs(s, 30)
+        np.testing.assert_allclose(_single(many, n).parameters(), s.net.parameters(),
+                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(many.error_history[:, n], s.error_history, rtol=1e-12)
+
+
+def test_momentum_update_is_minus_eta_gradient_plus_alpha_previous_change():
+    cfg = TrainingConfig(eta=0.7, momentum=0.8, seed=1)
+    state = make_state(cfg, X, T)
+    before = state.net.parameters()
+    g1 = state.net.gradients(X, T).flat()
+    train_step(state)
+    step1 = state.net.parameters() - before
+    np.testing.assert_allclose(step1, -0.7 * g1, rtol=1e-12)
+    g2 = state.net.gradients(X, T).flat()
+    mid = state.net.parameters()
+    train_step(state)
+    np.testing.assert_allclose(state.net.parameters() - mid, -0.7 * g2 + 0.8 * step1,
+                               rtol=1e-10)
+
+
+def test_batch_training_without_momentum_matches_network_train():
+    cfg = TrainingConfig(eta=2.0, seed=3)
+    state = make_state(cfg, X, T)
+    ref = state.net.copy()
+    hist = ref.train(X, T, 2.0, 50)
+    train_epochs(state, 50)
+    np.testing.assert_allclose(state.error_history, hist[:-1], rtol=1e-12)
+    np.testing.assert_allclose(state.net.parameters(), ref.parameters(), rtol=1e-12)
+
+
+def test_error_history_starts_at_initial_error_and_a_good_run_solves_xor():
+    state = make_state(TrainingConfig(hidden=3, eta=2.0, seed=0), X, T)
+    e0 = float(state.current_error())
+    train_epochs(state, 5000, stop_when_solved=True)
+    assert state.error_history[0] == pytest.approx(e0)
+    assert state.status == "solved"
+    assert solved_mask(state.net, X, T)
+    assert state.error_history[-1] < e0
+
+
+def test_divergence_is_reported_not_raised_and_freezes_the_network():
+    state = make_state(TrainingConfig(eta=3.0, output="identity"), X, T)
+    train_epochs(state, 2000)
+    assert state.status == "diverged"
+    assert state.epoch < 2000
+    assert not np.isfinite(state.error_history[-1])
+    epoch = state.epoch
+    train_step(state)  # stepping a diverged run is a no-op
+    assert state.epoch == epoch
+
+
+def test_only_the_diverging_networks_are_frozen():
+    cfg = TrainingConfig(eta=0.8, output="identity", weight_scale=1.0)
+    state = make_state(cfg, X, T, n_networks=8)
+    # Blow one network's output weights up so that it alone diverges.
+    state.net.weights[-1][2] *= 1e3
+    train_epochs(state, 300)
+    assert state.diverged[2]
+    assert not state.diverged[[0, 1, 3]].any()
+    assert state.status != "diverged"
+    assert np.all(np.isfinite(state.net.weights[0][[0, 1, 3]]))
+
+
+@pytest.mark.parametrize("bad,needle", [
+    ({"hidden": 0}, "hidden"), ({"hidden": 2.5}, "hidden"), ({"eta": -1.0}, "learning rate"),
+    ({"eta": float("nan")}, "learning rate"), ({"momentum": 1.0}, "momentum"),
+    ({"weight_scale": 0.0}, "weight scale"), ({"seed": -3}, "seed"),
+    ({"mode": "minibatch"}, "mode"), ({"activation": "softmax"}, "activation"),
+    ({"output": "tanh"}, "output"),
+])
+def test_bad_settings_name_the_setting(bad, needle):
+    with pytest.raises(TrainingInputError, match=needle):
+        make_state(TrainingConfig(**bad), X, T)
+
+
+def test_seed_study_epochs_match_single_runs():
+    cfg = TrainingConfig(hidden=2, eta=4.0, seed=11)
+    study = epochs_to_solve(cfg, X, T, n_networks=40, max_epochs=1500)
+    assert study.epochs.shape == (40,)
+    assert 0 < study.fraction_solved < 1  # XOR with two hidden units sometimes stalls
+    assert study.fraction_stalled == pytest.approx(1 - study.fraction_solved)
+    many = make_state(cfg, X, T, n_networks=40)
+    for n in (int(np.argmax(study.solved)), int(np.argmin(study.solved))):
+        s = make_state(cfg, X, T)
+        s.net = _single(many, n)
+        s.velocity_w = [np.zeros_like(w) for w in s.net.weights]
+        s.velocity_b = [np.zeros_like(b) for b in s.net.biases]
+        train_epochs(s, 1500, stop_when_solved=True)
+        expected = s.epoch if s.status == "solved" else np.inf
+        assert study.epochs[n] == expected
+
+
+def test_record_run_keeps_first_and_last_snapshot():
+    run = record_run(TrainingConfig(eta=2.0), X, T, 300, snapshots=7)
+    assert run.epochs[0] == 0 and run.epochs[-1] == 300
+    assert len(run.weights) == len(run.epochs) == 7
+    assert run.errors.shape == (301,)
+    np.testing.assert_allclose(run.network(-1).error(X, T), run.errors[-1])
+    assert run.flat().shape == (7, 9)
+
+
+def test_decision_grid_orientation():
+    net = Network.from_parameters([[[10.0, 0.0]]], [[-5.0]])  # a = sigma(10 x1 - 5)
+    x1, x2, a = decision_grid(net, (0, 1, 0, 2), n=11)
+    assert a.shape == (11, 11)
+    assert a[0, 0] < 0.05 and a[0, -1] > 0.95  # varies along columns (x1)
+    np.testing.assert_allclose(a[0], a[-1])
+    with pytest.raises(TrainingInputError, match="2 inputs"):
+        decision_grid(Network((3, 1), rng=np.random.default_rng(0)))
+
+
+def test_landscape_slice_centre_is_current_error_and_step_surface_is_flat_pieces():
+    state = make_state(TrainingConfig(eta=2.0), X, T)
+    train_epochs(state, 200)
+    d1, d2, labels = landscape_directions(state.net, (0, 6))
+    assert labels == ("w(1)_11", "w(2)_11")
+    land = landscape_slice(state.net, X, T, d1, d2, span=3.0, n=21, labels=labels)
+    assert land.errors.shape == (21, 21)
+    assert land.errors[10, 10] == pytest.approx(float(state.current_error()))
+    theta = state.net.parameters().copy()
+    theta[0] += land.u[3]
+    theta[6] += land.v[15]
+    probe = state.net.copy()
+    probe.set_flat_parameters(theta)
+    assert land.errors[15, 3] == pytest.approx(float(probe.error(X, T)))
+    step = landscape_slice(state.net, X, T, d1, d2, span=3.0, n=21, activation=STEP)
+    # A step network's error takes only a few values: halves of whole numbers of mistakes.
+    assert set(np.unique(step.errors * 2)) <= {0, 1, 2, 3, 4}
+    uv = project_trajectory(land, np.array([theta]))
+    np.testing.assert_allclose(uv, [[land.u[3], land.v[15]]], atol=1e-12)
+
+
+def test_random_directions_are_orthonormal_and_need_rng():
+    net = Network((2, 2, 1), rng=np.random.default_rng(0))
+    d1, d2, _ = landscape_directions(net, "random", rng=np.random.default_rng(1))
+    assert abs(d1 @ d2) < 1e-12 and d1 @ d1 == pytest.approx(1)
+    with pytest.raises(TrainingInputError, match="rng"):
+        landscape_directions(net, "random")
+    with pytest.raises(TrainingInputError, match="parameter indices"):
+        landscape_directions(net, (0, 0))
+
+
+def test_accuracy_counts_the_right_side_of_one_half():
+    net = Network.from_parameters([[[10.0, 0.0]]], [[-5.0]])  # a > 0.5 exactly when x1 > 0.5
+    Xa = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    assert accuracy(net, Xa, np.array([[0.0], [1.0], [1.0], [0.0]])) == 1.0
+    assert accuracy(net, Xa, np.array([[0.0], [1.0], [0.0], [0.0]])) == 0.75
