@@ -84,6 +84,16 @@ def lab(tmp_path_factory) -> Iterator[str]:
 WIDGET_IMAGE = ".jp-OutputArea-output .widget-image"
 
 
+def _accept_kernel_dialog(page) -> None:
+    """JupyterLab may ask which kernel to start for a jupytext notebook; take the default."""
+    button = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        button.wait_for(timeout=20_000)
+    except Exception:  # no dialog: the kernel started on its own
+        return
+    button.click()
+
+
 def _image_src(page) -> str:
     return page.locator(WIDGET_IMAGE).first.get_attribute("src") or ""
 
@@ -97,7 +107,8 @@ def test_training_xor_runs_in_jupyterlab_and_the_dashboard_responds(lab):
         page.goto(lab)
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
         page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        _accept_kernel_dialog(page)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         # Done when no cell waits or runs ([*]) and the dashboard's figure is drawn.
         page.wait_for_function(
             """() => {

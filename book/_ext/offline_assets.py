@@ -12,7 +12,8 @@ where the manager's own files are, so the icon fonts it loads come from ``_stati
 ``<page folder>/@jupyter-widgets/html-manager/dist/`` (a 404 on every chapter).
 
 Pages that load MathJax also get ``mathjax2_compat.js`` (next to this file): the widget
-manager typesets with MathJax 2's ``MathJax.Hub.Queue``, which MathJax 3 lacks.
+manager typesets with MathJax 2's ``MathJax.Hub.Queue``, which MathJax 3 lacks. A page with
+widgets loads MathJax even when its text has no math, for the widgets' labels.
 
 It also drops sphinx-thebe's loader from every page while the "Live code" (Thebe) button is
 off: Jupyter Book always adds sphinx-thebe, whose inline script names thebe's CDN URL, and an
@@ -96,8 +97,16 @@ def localise_widget_manager(app: Sphinx, pagename: str, templatename: str, conte
     scripts = context.get("script_files")
     if not scripts or "pathto" not in context:
         return
-    mathjax = [js for js in scripts if str(getattr(js, "filename", "") or "").endswith(
-        str(app.config.mathjax_path))]
+    mathjax_path = str(app.config.mathjax_path)
+    mathjax = [js for js in scripts
+               if str(getattr(js, "filename", "") or "").endswith(mathjax_path)]
+    embeds = [js for js in scripts
+              if str(getattr(js, "filename", "") or "").endswith("html-manager/embed-amd.js")]
+    if embeds and not mathjax:
+        # Widget labels may hold math even on a page whose text has none.
+        src = mathjax_path if "://" in mathjax_path else f"_static/{mathjax_path}"
+        mathjax = [type(embeds[0])(src, priority=500, defer="defer")]
+        scripts.append(mathjax[0])
     if mathjax:
         # Deferred scripts run in document order: this one right after MathJax itself.
         at = scripts.index(mathjax[0]) + 1
