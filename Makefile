@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.json
+SETUP  := $(STAMP) $(LAB_OVERRIDES) $(KERNEL_CONFIG)
 BUILD_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
@@ -24,23 +26,30 @@ $(LAB_OVERRIDES): jupyterlab-overrides.json $(STAMP)
 	mkdir -p $(dir $@)
 	cp jupyterlab-overrides.json $@
 
-install: $(STAMP) $(LAB_OVERRIDES)
+# ipykernel 7 logs a "WARNING | Kernel is running over TCP without encryption" line at every
+# kernel start (a local build kernel needs no encryption); quiet it so a clean build prints
+# no WARNING at all.
+$(KERNEL_CONFIG): $(STAMP)
+	mkdir -p $(dir $@)
+	echo '{"IPKernelApp": {"log_level": "ERROR"}}' > $@
+
+install: $(SETUP)
 
 ## book: build the HTML into _build/html (notebooks executed, results cached)
-book: $(STAMP) $(LAB_OVERRIDES)
+book: $(SETUP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html, or run: make serve"
 
 ## test: every test: package, chapters, the built book, and the book in Chromium
-test: $(STAMP)
+test: $(SETUP)
 	$(BIN)/python -m pytest
 
 ## student: the student edition (solutions removed) as notebooks in _build_student/
-student: $(STAMP)
+student: $(SETUP)
 	$(BIN)/python -m backprop.coursework student --out _build_student
 
 ## grade: grade the notebooks in SUBMISSIONS=DIR; CSV and feedback in _build_grades/
-grade: $(STAMP)
+grade: $(SETUP)
 	@test -n "$(SUBMISSIONS)" || { echo "Say which folder: make grade SUBMISSIONS=path/to/notebooks"; exit 2; }
 	$(BIN)/python -m backprop.coursework grade "$(SUBMISSIONS)" --out _build_grades
 
@@ -53,4 +62,4 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build _build_student _build_grades _build_nbgrader .pytest_cache

@@ -1,6 +1,5 @@
 """The L-layer recursion (book/any-depth): SymPy = NumPy = finite differences for depths 1
-to 4; the cost measurements of backprop.efficiency; and the numbers of the worked example
-(book/worked-example, backprop.worked_example)."""
+to 4, and the matrix form of the delta recursion."""
 
 from __future__ import annotations
 
@@ -9,16 +8,9 @@ import pytest
 import sympy as sp
 
 from backprop import Network
-from backprop.efficiency import backward_pass_cost, layer_deltas, naive_gradient_cost
-from backprop.gradcheck import compare_routes, network_numerical_gradient
+from backprop.efficiency import layer_deltas
+from backprop.gradcheck import compare_routes
 from backprop.symbolic import SymbolicNetwork, activation_derivative, equivalent
-from backprop.worked_example import (
-    MAZUR,
-    mazur_network,
-    mazur_symbols,
-    train_high_precision,
-    value_table,
-)
 
 CASES = [
     ((3, 2), "sigmoid"),
@@ -79,71 +71,6 @@ def test_identity_network_delta_is_product_of_transposes():
     delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
     assert all(equivalent(lin.whole_gradient(lin.W[0][p, q]), -delta1[p] * lin.inputs[q])
                for p in range(3) for q in range(2))
-
-
-def test_naive_cost_grows_faster_than_backward_pass():
-    naive = [naive_gradient_cost([2] * (d + 1)).ops for d in range(1, 4)]
-    back = [backward_pass_cost([2] * (d + 1)).ops for d in range(1, 4)]
-    assert all(b > 3 * a for a, b in zip(naive, naive[1:]))
-    assert np.all(np.diff(back) == np.diff(back)[0])
-    assert naive[-1] > 50 * back[-1]
-
-
-def test_cost_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="sizes must list an input"):
-        naive_gradient_cost([3])
-    with pytest.raises(ValueError, match="one or more units"):
-        backward_pass_cost([2, 0, 1])
-
-
-# ----------------------------------------------------------------- the worked example
-def test_mazur_forward_and_gradients():
-    net = mazur_network()
-    X, T = MAZUR.data()
-    assert round(float(net.error(X, T)[()]), 9) == 0.298371109
-    g = net.gradients(X, T)
-    assert round(g.weights[1][0, 0], 9) == 0.082167041  # dE/dw5
-    net.train_epoch(X, T, 0.5, update_biases=False)
-    assert round(net.weights[1][0, 0], 8) == 0.35891648   # w5+
-    assert round(net.weights[0][0, 0], 9) == 0.149780716  # w1+
-    assert round(float(net.error(X, T)[()]), 9) == 0.291027774
-    assert np.all(net.biases[1] == 0.6)
-
-
-def test_mazur_exact_equals_numpy():
-    ms = mazur_symbols()
-    exact = MAZUR.exact()
-    point = {ms.symbols[k]: exact[k] for k in ms.symbols}
-    net = mazur_network()
-    X, T = MAZUR.data()
-    g = net.gradients(X, T)
-    flat = np.concatenate([g.weights[0].ravel(), g.weights[1].ravel()])
-    for n in range(1, 9):
-        exact_grad = sp.N(sp.diff(ms.forward["E_total"], ms.symbols[f"w{n}"]).subs(point), 30)
-        assert abs(exact_grad - flat[n - 1]) < 1e-15
-
-
-def test_mazur_long_run_matches_high_precision():
-    net = mazur_network()
-    X, T = MAZUR.data()
-    history = net.train(X, T, 0.5, 2000, update_biases=False)
-    _, E_hp = train_high_precision(2000, digits=25)
-    assert abs(float(E_hp) - history[-1]) < 1e-12
-    with pytest.raises(ValueError, match="non-negative number of updates"):
-        train_high_precision(-1)
-
-
-def test_value_table_formats_exact_and_float_values():
-    html = value_table(["a", "b"], [["x<y", 0.1234567891, sp.Rational(1, 3)]])
-    assert "<td>x&lt;y</td>" in html
-    assert "<td>0.123456789</td>" in html and "<td>0.333333333</td>" in html
-
-
-def test_numerical_gradient_agrees_with_mazur_backward_pass():
-    net = mazur_network()
-    X, T = MAZUR.data()
-    assert np.allclose(net.gradients(X, T).flat(), network_numerical_gradient(net, X, T),
-                       atol=1e-9)
 
 
 def test_draw_error_flow_widths_follow_the_deltas():

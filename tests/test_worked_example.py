@@ -1,0 +1,66 @@
+"""backprop.worked_example (book/worked-example): Mazur's 2-2-2 example, with NumPy, exact
+SymPy and high-precision arithmetic agreeing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from backprop.gradcheck import network_numerical_gradient
+from backprop.worked_example import (
+    MAZUR,
+    mazur_network,
+    mazur_symbols,
+    train_high_precision,
+    value_table,
+)
+
+
+def test_mazur_forward_and_gradients():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    assert round(float(net.error(X, T)[()]), 9) == 0.298371109
+    g = net.gradients(X, T)
+    assert round(g.weights[1][0, 0], 9) == 0.082167041  # dE/dw5
+    net.train_epoch(X, T, 0.5, update_biases=False)
+    assert round(net.weights[1][0, 0], 8) == 0.35891648   # w5+
+    assert round(net.weights[0][0, 0], 9) == 0.149780716  # w1+
+    assert round(float(net.error(X, T)[()]), 9) == 0.291027774
+    assert np.all(net.biases[1] == 0.6)
+
+
+def test_mazur_exact_equals_numpy():
+    ms = mazur_symbols()
+    exact = MAZUR.exact()
+    point = {ms.symbols[k]: exact[k] for k in ms.symbols}
+    net = mazur_network()
+    X, T = MAZUR.data()
+    g = net.gradients(X, T)
+    flat = np.concatenate([g.weights[0].ravel(), g.weights[1].ravel()])
+    for n in range(1, 9):
+        exact_grad = sp.N(sp.diff(ms.forward["E_total"], ms.symbols[f"w{n}"]).subs(point), 30)
+        assert abs(exact_grad - flat[n - 1]) < 1e-15
+
+
+def test_mazur_long_run_matches_high_precision():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    history = net.train(X, T, 0.5, 2000, update_biases=False)
+    _, E_hp = train_high_precision(2000, digits=25)
+    assert abs(float(E_hp) - history[-1]) < 1e-12
+    with pytest.raises(ValueError, match="non-negative number of updates"):
+        train_high_precision(-1)
+
+
+def test_value_table_formats_exact_and_float_values():
+    html = value_table(["a", "b"], [["x<y", 0.1234567891, sp.Rational(1, 3)]])
+    assert "<td>x&lt;y</td>" in html
+    assert "<td>0.123456789</td>" in html and "<td>0.333333333</td>" in html
+
+
+def test_numerical_gradient_agrees_with_mazur_backward_pass():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    assert np.allclose(net.gradients(X, T).flat(), network_numerical_gradient(net, X, T),
+                       atol=1e-9)
