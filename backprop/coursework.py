@@ -53,8 +53,8 @@ class CourseworkError(ValueError):
 
 
 # --------------------------------------------------------------------------- chapters
-def toc_chapters(root: Path = ROOT) -> list[Path]:
-    """The chapter sources listed in ``_toc.yml`` that contain exercises, in order."""
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every page in ``_toc.yml``, in reading order, as root-relative paths without suffix."""
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text())
@@ -69,8 +69,13 @@ def toc_chapters(root: Path = ROOT) -> list[Path]:
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
+    return files
+
+
+def toc_chapters(root: Path = ROOT) -> list[Path]:
+    """The chapter sources listed in ``_toc.yml`` that contain exercises, in order."""
     out = []
-    for f in files:
+    for f in toc_files(root):
         path = root / f"{f}.md"
         if path.exists() and "{exercise}" in path.read_text():
             out.append(path)

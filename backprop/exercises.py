@@ -7,8 +7,10 @@ exception (reported with its line), an infinite loop (stopped after a time limit
 check time from :mod:`backprop.symbolic` and :mod:`backprop.network`, never stored, so
 nothing secret ships with the book.
 
-Used by the exercises of ``book/output-layer`` and ``book/hidden-layer`` (and any chapter
-through the building blocks :func:`check_expression` and :func:`check_function`), by the
+Used by the exercises of every chapter (``book/output-layer``, ``book/hidden-layer`` and,
+through the named checks at the end of this module, ``book/perceptron`` to
+``book/beyond-xor``; new ones through :func:`check_expression`, :func:`check_function` and
+:func:`check_number`), by the
 student edition and the grader (:mod:`backprop.coursework`) and described in
 ``book/instructor-guide``.
 
@@ -40,13 +42,34 @@ from .network import Network, get_activation
 
 __all__ = [
     "Feedback",
+    "check_backward_deltas",
+    "check_bipolar_sigmoid_slope",
+    "check_bishop_delta",
     "check_expression",
     "check_function",
+    "check_gradient_descent",
     "check_hidden_delta",
     "check_hidden_deltas",
+    "check_line_errors",
+    "check_linear_hidden_deltas",
+    "check_mazur_bias_gradient",
+    "check_mazur_step",
+    "check_momentum_epochs",
+    "check_net_along_normal",
+    "check_nielsen_deltas",
     "check_number",
+    "check_online_delta_rule",
+    "check_online_network_epoch",
     "check_output_deltas",
     "check_output_weight_gradient",
+    "check_parity_sums",
+    "check_perceptron_epoch",
+    "check_symmetric_twin",
+    "check_tanh_as_sigmoids",
+    "check_tanh_bias_gradient",
+    "check_tanh_delta",
+    "check_xor_of_blobs",
+    "check_xor_origin",
     "checking",
     "clear_results",
     "current_student",
@@ -781,3 +804,632 @@ def check_hidden_deltas(func: Any, *, trials: int = 3, points: float = 1.0) -> N
                        extra_check=finite_differences, hint_on_exception=transpose_hint)
     except Exception as exc:  # noqa: BLE001 - a check never raises
         _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+# --------------------------------------------------------------------------- other chapters
+# One named check per exercise of the remaining chapters. Each derives its reference here, at
+# check time, from SymPy or the package, so the student-visible line after ``### END
+# SOLUTION`` is a bare call and shows no answer.
+def _run_check(label: str, body: Callable[[], None], *, answered: bool = True,
+               points: float = 1.0, seconds: float = 4 * TIME_LIMIT) -> Feedback:
+    """Run ``body`` (asserts whose messages name the likely mistake) as the check of
+    ``label``; report "not yet" for an unanswered stub. Never raises."""
+    if not answered:
+        fb = Feedback(label, NOT_YET, "replace the stub with your answer and run the cell "
+                      "again.", 0.0, points)
+    else:
+        out = run_limited(body, (), seconds)
+        if out.kind == "ok":
+            fb = Feedback(label, "correct", "every check of this exercise passes.", points,
+                          points)
+        elif out.kind == "not implemented":
+            fb = Feedback(label, NOT_YET, "replace `raise NotImplementedError` by your code "
+                          "and run the cell again.", 0.0, points)
+        elif out.kind == "exception" and isinstance(out.exception, AssertionError) \
+                and str(out.exception):
+            fb = Feedback(label, "incorrect", str(out.exception), 0.0, points)
+        else:
+            fb = Feedback(label, "error", out.message or "the check failed.", 0.0, points)
+    _report(fb)
+    return fb
+
+
+def _same_array(got: Any, want: np.ndarray, atol: float = 1e-8) -> bool:
+    try:
+        got = np.asarray(got, dtype=float)
+        return got.shape == np.shape(want) and bool(np.allclose(got, want, atol=atol))
+    except (TypeError, ValueError):
+        return False
+
+
+def _simplified(answer: Any) -> Any:
+    """A SymPy answer with cancelling symbols removed (they would read as extra symbols)."""
+    if isinstance(answer, sp.Expr):
+        try:
+            return sp.simplify(answer)
+        except Exception:  # noqa: BLE001 - keep the answer as given
+            return answer
+    return answer
+
+
+def _both_expressions(label: str, answers: Sequence[Any], reference: sp.Expr,
+                      mistakes: Mapping[str, sp.Expr], hint: str, points: float) -> None:
+    """Check several answers against one reference; report the first that is not right."""
+    fb = None
+    for answer in answers:
+        fb = check_expression(label, answer, reference, mistakes=mistakes,
+                              symbols_hint=hint, points=points, show=False)
+        if not fb.passed:
+            break
+    if fb is not None:
+        _report(fb)
+
+
+def check_parity_sums(odd_sum: Any, even_sum: Any, *, points: float = 1.0) -> None:
+    """``ex-perceptron-1``: the net inputs of the odd-parity patterns of three inputs, summed,
+    equal those of the even-parity patterns; the reference is summed here with SymPy."""
+    label = "ex-perceptron-1"
+    try:
+        w = sp.symbols("w_1 w_2 w_3")
+        b = sp.Symbol("b")
+        patterns = [(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)]
+
+        def total(keep: Callable[[tuple[int, ...]], bool]) -> sp.Expr:
+            return sp.Add(*[sum(wi * xi for wi, xi in zip(w, x)) + b for x in patterns
+                            if keep(x)])
+
+        ref = total(lambda x: sum(x) % 2 == 1)
+        mistakes = {
+            "only the three patterns with exactly one 1 are there; (1, 1, 1) has odd "
+            "parity too": total(lambda x: sum(x) == 1),
+            "that is the sum over all eight patterns, not over one parity class":
+                total(lambda x: True),
+            "the bias appears once per pattern: four patterns give 4 b":
+                ref - 3 * b,
+        }
+        _both_expressions(label, [odd_sum, even_sum], ref, mistakes, "w_1, w_2, w_3, b",
+                          points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_bipolar_sigmoid_slope(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-gradient-descent-1``: the slope of :math:`f = 2\\sigma(x) - 1`, which is
+    :math:`(1 - f^2)/2`; the reference is ``sympy.diff`` of ``f``."""
+    label = "ex-gradient-descent-1"
+    try:
+        x = sp.Symbol("x")
+        f = 2 * symbolic.sigmoid(x) - 1
+        ref = sp.diff(f, x)
+        mistakes = {
+            "the factor 1/2 is missing: f = tanh(x/2), and the inner derivative of x/2 "
+            "is 1/2": 2 * ref,
+            "that is the sigmoid's a(1 - a) applied to f; f is a rescaled sigmoid, so its "
+            "slope is not f(1 - f)": f * (1 - f),
+            "the sign is flipped": -ref,
+        }
+        check_expression(label, answer, ref, mistakes=mistakes, symbols_hint="f (so x)",
+                         points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def _tanh_delta_mistakes(ref: sp.Expr, t: sp.Expr, a: sp.Expr) -> dict[str, sp.Expr]:
+    return {
+        "the sign is flipped: the book's delta is -dE/dnet": -ref,
+        "a factor 2 too many: the half in E cancels the 2 from the square": 2 * ref,
+        "the factor f'(net) = 1 - a^2 is missing": ref / (1 - a**2),
+        "that is the sigmoid's derivative a(1 - a); for tanh it is 1 - a^2":
+            ref / (1 - a**2) * a * (1 - a),
+    }
+
+
+def check_tanh_delta(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-delta-rule-1``: :math:`\\delta = (t - a)(1 - a^2)` of one tanh unit with inputs
+    ``a_1, a_2``, written with ``a = tanh(w_1 a_1 + w_2 a_2 + b)``; derived here as
+    ``-dE/dnet``."""
+    label = "ex-delta-rule-1"
+    try:
+        w1, w2, b, a1, a2, t, n = sp.symbols("w_1 w_2 b a_1 a_2 t net")
+        a = sp.tanh(n)
+        ref = -sp.diff((t - a) ** 2 / 2, n)
+        mistakes = _tanh_delta_mistakes(ref, t, a)
+        net = w1 * a1 + w2 * a2 + b
+        check_expression(label, answer, ref.subs(n, net),
+                         mistakes={d: m.subs(n, net) for d, m in mistakes.items()},
+                         symbols_hint="t and the tanh of the net input", points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_tanh_bias_gradient(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-biases-batches-1``: :math:`\\partial E/\\partial b_k = -(t_k - a_k)(1 - a_k^2)`
+    for a tanh output unit with inputs ``a_1, a_2``; derived here with ``sympy.diff``."""
+    label = "ex-biases-batches-1"
+    try:
+        wk1, wk2, bk, a1, a2, tk = sp.symbols("w_k1 w_k2 b_k a_1 a_2 t_k")
+        ak = sp.tanh(wk1 * a1 + wk2 * a2 + bk)
+        ref = sp.diff(sp.Rational(1, 2) * (tk - ak) ** 2, bk)
+        mistakes = {
+            "the sign is flipped: dE/db_k = -delta_k": -ref,
+            "a factor 2 too many: the half in E cancels the 2 from the square": 2 * ref,
+            "the factor 1 - a_k^2 is missing": -(tk - ak),
+            "that is the sigmoid's derivative a_k(1 - a_k); for tanh it is 1 - a_k^2":
+                -(tk - ak) * ak * (1 - ak),
+            "a bias has no input factor: dnet_k/db_k = 1, not a_1": ref * a1,
+        }
+        check_expression(label, answer, ref, mistakes=mistakes,
+                         symbols_hint="t_k, w_k1, w_k2, b_k, a_1, a_2", points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_bishop_delta(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-notation-1``: Bishop's :math:`\\partial E/\\partial a_k` for a sigmoid output
+    :math:`y_k = \\sigma(a_k)` (``a_k`` is his net input); derived with ``sympy.diff``."""
+    label = "ex-notation-1"
+    try:
+        a, t = sp.symbols("a_k t_k")
+        y = symbolic.sigmoid(a)
+        ref = sp.diff(sp.Rational(1, 2) * (y - t) ** 2, a)
+        mistakes = {
+            "that is the book's delta = -dE/dnet; Bishop's delta is +dE/da_k": -ref,
+            "the factor y_k(1 - y_k) is missing: y_k - t_k is dE/dy_k, not dE/da_k": y - t,
+            "a factor 2 too many: the half in E cancels the 2 from the square": 2 * ref,
+        }
+        check_expression(label, answer, ref, mistakes=mistakes, symbols_hint="a_k, t_k",
+                         points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_net_along_normal(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-training-xor-1``: :math:`\\mathrm{net}_j` at signed distance ``s`` from the line
+    :math:`\\mathrm{net}_j = 0`, which is :math:`\\lVert w_j \\rVert s`; derived here by
+    substituting a point of the line plus ``s`` unit normals."""
+    label = "ex-training-xor-1"
+    try:
+        w1, w2, b, s = sp.symbols("w_j1 w_j2 b_j s")
+        norm = sp.sqrt(w1**2 + w2**2)
+        on_line = sp.Matrix([-b * w1, -b * w2]) / norm**2
+        x = on_line + s * sp.Matrix([w1, w2]) / norm
+        ref = sp.simplify(w1 * x[0] + w2 * x[1] + b)
+        mistakes = {
+            "the normal w_j is not divided by its length, so s is not a distance":
+                norm**2 * s,
+            "the start point is not on the line net_j = 0 (the bias is left over)":
+                ref + b,
+            "s is divided by the length instead of multiplied": s / norm,
+        }
+        check_expression(label, _simplified(answer), ref, mistakes=mistakes,
+                         symbols_hint="w_j1, w_j2, s", points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_tanh_as_sigmoids(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-beyond-xor-1``: the output of two tanh hidden units rewritten with sigmoids;
+    it must equal ``w_k1 tanh(net_1) + w_k2 tanh(net_2) + b_k`` and contain no tanh."""
+    label = "ex-beyond-xor-1"
+    try:
+        n1, n2, v1, v2, c = sp.symbols("net_1 net_2 w_k1 w_k2 b_k")
+        ref = v1 * sp.tanh(n1) + v2 * sp.tanh(n2) + c
+        sig = symbolic.sigmoid
+        mistakes = {
+            "the bias is not corrected: tanh = 2 sigma(2 net) - 1, so subtract w_k1 + w_k2":
+                2 * v1 * sig(2 * n1) + 2 * v2 * sig(2 * n2) + c,
+            "the net inputs are not doubled: tanh(net) = 2 sigma(2 net) - 1":
+                2 * v1 * sig(n1) + 2 * v2 * sig(n2) + c - v1 - v2,
+            "the output weights are not doubled": v1 * sig(2 * n1) + v2 * sig(2 * n2) + c
+                - v1 - v2,
+        }
+        if isinstance(answer, sp.Basic) and answer.has(sp.tanh):
+            _report(Feedback(label, "incorrect", "write the output with sigmoids "
+                             "1/(1 + exp(-x)) only; your expression still contains tanh.",
+                             0.0, points))
+            return
+        check_expression(label, answer, ref, mistakes=mistakes,
+                         symbols_hint="net_1, net_2, w_k1, w_k2, b_k", points=points)
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_linear_hidden_deltas(delta1: Any, *, points: float = 1.0) -> None:
+    """``ex-any-depth-1``: the first-layer deltas of the linear network (2, 3, 2, 2) without
+    biases; each must satisfy :math:`\\partial E/\\partial w^{(1)}_{pq} = -\\delta_p a_q`,
+    with the gradient differentiated from the whole error by
+    :class:`backprop.symbolic.SymbolicNetwork`."""
+    label = "ex-any-depth-1"
+
+    def body() -> None:
+        lin = symbolic.SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
+        got = list(delta1)
+        assert len(got) == 3, f"there are 3 hidden units in layer 1, but {len(got)} deltas."
+        flipped = True
+        for p in range(3):
+            for q in range(2):
+                grad = lin.whole_gradient(lin.W[0][p, q])
+                if symbolic.equivalent(grad, -got[p] * lin.inputs[q]):
+                    flipped = False
+                    continue
+                assert not (flipped and symbolic.equivalent(grad, got[p] * lin.inputs[q])), \
+                    "close: the sign is flipped; the book's delta is -dE/dnet."
+                raise AssertionError(
+                    f"delta of unit {p + 1} is wrong: it must collect the error through "
+                    "both later layers, W^(2)^T W^(3)^T (t - a^(3)), in that order.")
+
+    _run_check(label, body, answered=delta1 is not None, points=points)
+
+
+def check_mazur_bias_gradient(answer: Any, *, points: float = 1.0) -> None:
+    """``ex-worked-example-1``: :math:`\\partial E_\\text{total}/\\partial b_2` of the worked
+    example, compared at the example's exact numbers with ``sympy.diff`` of the error."""
+    from .worked_example import MAZUR, mazur_symbols
+
+    label = "ex-worked-example-1"
+    try:
+        ms = mazur_symbols()
+        exact = MAZUR.exact()
+        point = {ms.symbols[k]: exact[k] for k in ms.symbols}
+        by_name = {k: exact[k] for k in ms.symbols}
+
+        def value(expr: sp.Expr) -> float:
+            return float(sp.N(expr.subs(point), 30))
+
+        ref = value(sp.diff(ms.forward["E_total"], ms.symbols["b2"]))
+        got = answer
+        if isinstance(answer, sp.Basic):
+            got = _plain(answer).subs({sp.Symbol(k): v for k, v in by_name.items()})
+            if got.free_symbols:
+                _report(Feedback(label, "incorrect", "your expression contains "
+                                 f"{', '.join(sorted(map(str, got.free_symbols)))}, which "
+                                 "are not symbols of the example (ms.symbols).", 0.0, points))
+                return
+            got = float(sp.N(got, 30))
+        b2 = ms.symbols["b2"]
+        check_number(label, got, ref, rtol=1e-9, points=points, mistakes={
+            "the sign is flipped: this is the sum of the output deltas, -dE/db2":
+                -ref,
+            "only the path through o1 is there; b2 feeds both output units":
+                value(sp.diff(ms.forward["E_o1"], b2)),
+            "that is dE/db1, the hidden bias": value(sp.diff(ms.forward["E_total"],
+                                                             ms.symbols["b1"])),
+        })
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_xor_origin(grad_at_origin: Any, curvature_c: Any, *, points: float = 1.0) -> None:
+    """``ex-error-landscapes-1``: the XOR error of a 2-2-1 sigmoid network has zero gradient
+    at the origin of weight space, and :math:`\\partial^2 E/\\partial c^2` there is derived
+    here with ``sympy.diff``."""
+    from .datasets import xor
+
+    label = "ex-error-landscapes-1"
+    try:
+        if grad_at_origin is None or curvature_c is None:
+            _report(Feedback(label, NOT_YET, "replace None by your answers and run the cell "
+                             "again.", 0.0, points))
+            return
+        grads = list(grad_at_origin)
+        nonzero = [i for i, g in enumerate(grads) if sp.simplify(sp.sympify(g)) != 0]
+        if len(grads) != 9 or nonzero:
+            _report(Feedback(label, "incorrect", "the gradient has 9 components (one per "
+                             "parameter) and every one is 0 at the origin; "
+                             + (f"component(s) {nonzero} are not. Substitute 0 for every "
+                                "parameter after differentiating." if nonzero else
+                                f"you gave {len(grads)}."), 0.0, points))
+            return
+        X, T = xor()
+        c = sp.Symbol("c")
+        E = sum(sp.Rational(1, 2) * (int(t[0]) - symbolic.sigmoid(c)) ** 2 for t in T)
+        one = sp.diff(E, c, 2).subs(c, 0)
+        check_number(label, sp.N(sp.sympify(curvature_c)), float(one), points=points,
+                     mistakes={
+                         "that is one pattern's share; the error sums all four XOR patterns":
+                             float(one) / 4,
+                         "a factor 2 too many: E carries a half": 2 * float(one),
+                     })
+    except Exception as exc:  # noqa: BLE001 - a check never raises
+        _report(Feedback(label, "error", f"the check failed ({exc}).", 0.0, points))
+
+
+def check_perceptron_epoch(perceptron_epoch: Any, *, points: float = 1.0) -> None:
+    """``ex-perceptron-2``: one epoch of the perceptron rule; repeated until no mistakes on
+    NAND, it must end at the weights of :func:`backprop.perceptron.train_perceptron`."""
+    from .perceptron import gate_data, train_perceptron
+
+    def body() -> None:
+        X, T = gate_data("NAND")
+        w, b, wrong = np.zeros(2), 0.0, 1
+        for _ in range(200):
+            result = perceptron_epoch(w, b, X, T[:, 0], 1.0)
+            assert isinstance(result, tuple) and len(result) == 3, \
+                "return a tuple (w, b, mistakes)."
+            w, b, wrong = result
+            if not wrong:
+                break
+        assert not wrong, ("after 200 epochs it still counts mistakes, but the perceptron "
+                           "learns NAND in a few: is the bias moved by eta * err too (NAND "
+                           "needs b > 0), and are only patterns with err != 0 counted?")
+        want = train_perceptron(X, T).weights[-1]
+        assert np.allclose(np.append(w, b), want), (
+            f"it stops at w, b = {np.append(w, b)}, but the perceptron rule ends at {want}: "
+            "update after every pattern, with err = t - step(net) (step(0) = 0), and move "
+            "the bias by eta * err too.")
+
+    _run_check("ex-perceptron-2", body, answered=perceptron_epoch is not None,
+               points=points)
+
+
+def check_gradient_descent(gradient_descent: Any, X: np.ndarray, t: np.ndarray, *,
+                           points: float = 1.0) -> None:
+    """``ex-gradient-descent-2``: batch gradient descent on the linear least-squares error
+    :math:`E = \\tfrac12\\lVert t - Xw\\rVert^2`: one step must be ``-eta`` times the
+    (finite-difference) gradient, and 500 steps with ``eta = 1/lambda_max`` must reach the
+    least-squares solution."""
+    X, t = np.asarray(X, dtype=float), np.asarray(t, dtype=float)
+
+    def body() -> None:
+        def error(w: np.ndarray) -> float:
+            return 0.5 * float(np.sum((t - X @ w) ** 2))
+
+        w0 = student_rng("ex-gradient-descent-2").normal(size=X.shape[1])
+        grad = numerical_gradient(error, w0)
+        one = np.asarray(gradient_descent(X, t, w0.copy(), 1.0, 1), dtype=float) - w0
+        assert not np.allclose(one, grad, atol=1e-5), (
+            "close: the step goes uphill; move against the gradient, w - eta dE/dw.")
+        assert not np.allclose(one, -grad / len(t), atol=1e-5), (
+            "close: that is the mean over the samples; E here is the sum, no 1/P.")
+        assert np.allclose(one, -grad, atol=1e-5), (
+            "one step with eta = 1 should change w by -dE/dw = X^T (t - X w); it does not.")
+        lam_max = np.linalg.eigvalsh(X.T @ X)[-1]
+        end = np.asarray(gradient_descent(X, t, w0.copy(), 1 / lam_max, 500), dtype=float)
+        best = np.linalg.lstsq(X, t, rcond=None)[0]
+        assert np.allclose(end, best), (
+            "one step is right but 500 steps do not reach the least-squares weights: take "
+            "`steps` steps, each from the weights of the step before.")
+
+    _run_check("ex-gradient-descent-2", body, answered=gradient_descent is not None,
+               points=points)
+
+
+def check_online_delta_rule(online_epoch: Any, X: np.ndarray, T: np.ndarray, *,
+                            points: float = 1.0) -> None:
+    """``ex-delta-rule-2``: one online epoch of the delta rule for one sigmoid layer from
+    zero weights, compared with :func:`backprop.perceptron.train_delta_rule`."""
+    from .perceptron import train_delta_rule
+
+    def body() -> None:
+        out = online_epoch(np.zeros((T.shape[1], X.shape[1])), np.zeros(T.shape[1]), X, T,
+                           0.2)
+        assert isinstance(out, tuple) and len(out) == 2, "return a tuple (W, b)."
+        W, b = out
+        ref = train_delta_rule(X, T, eta=0.2, epochs=1, mode="online")
+        batch = train_delta_rule(X, T, eta=0.2, epochs=1, mode="batch")
+        if _same_array(W, ref.W[-1]) and _same_array(b, ref.b[-1]):
+            return
+        assert not (_same_array(W, batch.W[-1]) and _same_array(b, batch.b[-1])), (
+            "close: that is one batch update; online learning updates after every pattern.")
+        assert _same_array(W, ref.W[-1]), (
+            "the weights differ from the online delta rule W += eta delta x^T, with "
+            "delta = (t - a) a (1 - a) computed from the current weights.")
+        raise AssertionError("the weights are right but the bias is not: b += eta delta.")
+
+    _run_check("ex-delta-rule-2", body, answered=online_epoch is not None, points=points)
+
+
+def check_online_network_epoch(online_epoch: Any, start: Network, X: np.ndarray,
+                               T: np.ndarray, *, points: float = 1.0) -> None:
+    """``ex-biases-batches-2``: one online epoch of a :class:`Network` (updating it in
+    place), compared with ``Network.train_epoch(mode="online")``."""
+
+    def body() -> None:
+        mine, ref, batch = start.copy(), start.copy(), start.copy()
+        online_epoch(mine, X, T, 0.3)
+        ref.train_epoch(X, T, 0.3, mode="online")
+        batch.train_epoch(X, T, 0.3, mode="batch")
+        got = mine.parameters()
+        if np.allclose(got, ref.parameters()):
+            return
+        assert not np.allclose(got, start.parameters()), (
+            "the network did not change: apply the update to `net` itself.")
+        assert not np.allclose(got, batch.parameters()), (
+            "close: that is one batch step; online updates after every sample.")
+        raise AssertionError("the parameters differ from train_epoch(mode='online'): take "
+                             "the gradient of one sample at a time, in order, and apply "
+                             "it before the next.")
+
+    _run_check("ex-biases-batches-2", body, answered=online_epoch is not None,
+               points=points)
+
+
+def check_backward_deltas(backward_deltas: Any, *, points: float = 1.0) -> None:
+    """``ex-any-depth-2``: the deltas of every layer of a sigmoid network of any depth,
+    compared with ``Network.gradients`` on a network of the student's variant."""
+
+    def body() -> None:
+        rng = student_rng("ex-any-depth-2")
+        net = Network((3, 5, 4, 3, 2), "sigmoid", rng=rng)
+        X, T = rng.normal(size=(6, 3)), rng.uniform(size=(6, 2))
+        want = net.gradients(X, T).deltas
+        got = backward_deltas(net.weights, net.forward(X).activations, T)
+        got = list(got)
+        assert len(got) == len(want), (
+            f"there are {len(want)} layers of weights, so {len(want)} deltas; you gave "
+            f"{len(got)}.")
+        if all(_same_array(g, w) for g, w in zip(got, want)):
+            return
+        assert not all(_same_array(g, w) for g, w in zip(got[::-1], want)), (
+            "close: the list is in reverse order; deltas[0] belongs to the first layer.")
+        assert not all(_same_array(g, -w) for g, w in zip(got, want)), (
+            "close: the sign is flipped; the book's delta is -dE/dnet.")
+        bad = next(i for i, (g, w) in enumerate(zip(got, want)) if not _same_array(g, w))
+        raise AssertionError(
+            f"deltas[{bad}] differs from Network.gradients (shape {want[bad].shape}); "
+            "delta^(l) = a^(l)(1 - a^(l)) * (delta^(l+1) @ W^(l+1)).")
+
+    _run_check("ex-any-depth-2", body, answered=backward_deltas is not None, points=points)
+
+
+def check_mazur_step(mazur_step: Any, *, points: float = 1.0) -> None:
+    """``ex-worked-example-2``: one step of the worked example, compared with
+    ``Network.train_epoch(..., update_biases=False)``."""
+    from .worked_example import MAZUR, mazur_network
+
+    def body() -> None:
+        net = mazur_network()
+        X, T = MAZUR.data()
+        eta = float(MAZUR.eta)
+        W1, W2 = net.weights[0].copy(), net.weights[1].copy()
+        b1, b2 = float(net.biases[0][0]), float(net.biases[1][0])
+        out = mazur_step(W1.copy(), W2.copy(), b1, b2, X[0], T[0], eta)
+        assert isinstance(out, tuple) and len(out) == 2, "return a tuple (W1_new, W2_new)."
+        stepped = mazur_network()
+        stepped.train_epoch(X, T, eta, update_biases=False)
+        if _same_array(out[0], stepped.weights[0], 1e-12) and \
+                _same_array(out[1], stepped.weights[1], 1e-12):
+            return
+        assert _same_array(out[1], stepped.weights[1], 1e-12), (
+            "W2_new is wrong: w += eta delta_o out_h, with delta_o = (t - o) o (1 - o).")
+        h = 1 / (1 + np.exp(-(W1 @ X[0] + b1)))
+        o = 1 / (1 + np.exp(-(W2 @ h + b2)))
+        d_out = (T[0] - o) * o * (1 - o)
+        late = h * (1 - h) * (stepped.weights[1].T @ d_out)
+        assert not _same_array(out[0], W1 + eta * np.outer(late, X[0]), 1e-12), (
+            "close: the hidden deltas used the already updated W2; use the weights from "
+            "before the step.")
+        raise AssertionError("W1_new is wrong: delta_h = out_h (1 - out_h) W2^T delta_o, "
+                             "then w += eta delta_h i.")
+
+    _run_check("ex-worked-example-2", body, answered=mazur_step is not None, points=points)
+
+
+def check_nielsen_deltas(nielsen_deltas: Any, *, points: float = 1.0) -> None:
+    """``ex-notation-2``: Nielsen's backward pass for one sample (columns, ``z``, ``C``):
+    his :math:`\\delta = \\partial C/\\partial z` is minus the book's, compared with
+    ``Network.gradients``."""
+
+    def body() -> None:
+        rng = student_rng("ex-notation-2")
+        net = Network((3, 4, 3, 2), "sigmoid", rng=rng)
+        x, y = rng.normal(size=(1, 3)), rng.uniform(size=(1, 2))
+        fwd = net.forward(x)
+        want = [-d[0] for d in net.gradients(x, y).deltas]
+        got = list(nielsen_deltas(net.weights, [z[0] for z in fwd.nets], fwd.output[0],
+                                  y[0]))
+        assert len(got) == len(want), f"expected {len(want)} deltas, got {len(got)}."
+        if all(_same_array(g, w) for g, w in zip(got, want)):
+            return
+        assert not all(_same_array(g, -w) for g, w in zip(got, want)), (
+            "close: that is the book's delta; Nielsen's is dC/dz = (a - y) sigma'(z), the "
+            "opposite sign.")
+        assert not all(_same_array(g, w) for g, w in zip(got[::-1], want)), (
+            "close: the list is in reverse order; the first delta belongs to the first "
+            "layer.")
+        bad = next(i for i, (g, w) in enumerate(zip(got, want)) if not _same_array(g, w))
+        raise AssertionError(f"delta {bad} differs: delta^l = (W^(l+1))^T delta^(l+1) * "
+                             "sigma'(z^l), the transpose because Nielsen's vectors are "
+                             "columns.")
+
+    _run_check("ex-notation-2", body, answered=nielsen_deltas is not None, points=points)
+
+
+def check_momentum_epochs(momentum_epochs: Any, X: np.ndarray, T: np.ndarray, *,
+                          points: float = 1.0) -> None:
+    """``ex-training-xor-2``: batch gradient descent with momentum on XOR; the error history
+    must match :func:`backprop.training.train_epochs` with the same configuration."""
+    from .training import TrainingConfig, make_state, train_epochs
+
+    def body() -> None:
+        ref = make_state(TrainingConfig(eta=1.0, momentum=0.8, seed=5), X, T)
+        plain = make_state(TrainingConfig(eta=1.0, momentum=0.0, seed=5), X, T)
+        got = momentum_epochs(ref.net.copy(), X, T, 1.0, 0.8, 100)
+        want = train_epochs(ref, 100).error_history
+        if _same_array(got, want):
+            return
+        assert np.shape(got) == want.shape, (
+            f"return the {want.shape[0]} errors, each measured before that epoch's update.")
+        assert not _same_array(got, train_epochs(plain, 100).error_history), (
+            "close: that is plain gradient descent; keep a velocity v = alpha v - eta dE/dw "
+            "from one epoch to the next and add it to the weights.")
+        raise AssertionError("the errors differ from training with momentum: record the "
+                             "error before each update, and update biases as well as "
+                             "weights.")
+
+    _run_check("ex-training-xor-2", body, answered=momentum_epochs is not None,
+               points=points)
+
+
+def check_symmetric_twin(twin: Any, *, points: float = 1.0) -> None:
+    """``ex-training-xor-3``: a network whose two hidden units start identical (weights in,
+    bias and weight out) stays symmetric and cannot solve XOR; trained here on a copy."""
+    import copy
+
+    from .training import train_epochs
+
+    def body() -> None:
+        state = copy.deepcopy(twin)
+        W1, b1, W2 = state.net.weights[0], state.net.biases[0], state.net.weights[1]
+        assert np.allclose(W1[0], W1[1]) and np.isclose(b1[0], b1[1]), (
+            "the two hidden units must get the same incoming weights and the same bias.")
+        assert np.isclose(W2[0, 0], W2[0, 1]), (
+            "the outgoing weights differ, so the units get different deltas; copy w_k1 "
+            "into w_k2 too.")
+        train_epochs(state, 3000)
+        assert np.allclose(state.net.weights[0][0], state.net.weights[0][1]), (
+            "the units drifted apart during training; make every parameter of the two "
+            "units equal.")
+        assert state.status != "solved", "the network solved XOR, so it was not symmetric."
+
+    _run_check("ex-training-xor-3", body, answered=twin is not None, points=points)
+
+
+def check_line_errors(line_errors: Any, net: Network, run: Any, X: np.ndarray,
+                      T: np.ndarray, *, points: float = 1.0) -> None:
+    """``ex-error-landscapes-2``: the error along the straight line from the first to the
+    last parameters of ``run``; compared with :func:`backprop.training.stacked_errors`."""
+    from .training import stacked_errors
+
+    def body() -> None:
+        flat = run.flat()
+        got = np.asarray(line_errors(net, X, T, flat[0], flat[-1], 11), dtype=float)
+        assert got.shape == (11,), f"with n = 11 return 11 errors, not shape {got.shape}."
+        s = np.linspace(0.0, 1.0, 11)[:, None]
+        want = stacked_errors(net, (1 - s) * flat[0] + s * flat[-1], X, T)
+        if np.allclose(got, want):
+            return
+        assert not np.allclose(got, want[::-1]), (
+            "close: the line runs backwards; s = 0 is theta_a, s = 1 is theta_b.")
+        raise AssertionError("the errors differ from those of (1 - s) theta_a + s theta_b "
+                             "for s evenly spaced in [0, 1], both ends included.")
+
+    _run_check("ex-error-landscapes-2", body, answered=line_errors is not None,
+               points=points)
+
+
+def check_xor_of_blobs(xor_of_blobs: Any, *, points: float = 1.0) -> None:
+    """``ex-beyond-xor-2``: a noisy XOR data set of four blobs at the corners
+    :math:`(\\pm1, \\pm1)`; without noise every label is 1 exactly where the two coordinates
+    differ in sign."""
+
+    def body() -> None:
+        rng = student_rng("ex-beyond-xor-2")
+        out = xor_of_blobs(200, rng, 0.0)
+        assert isinstance(out, tuple) and len(out) == 2, "return a tuple (X, T)."
+        X, T = (np.asarray(a, dtype=float) for a in out)
+        assert X.shape == (200, 2), f"X must have shape (200, 2), not {X.shape}."
+        assert T.shape == (200, 1), (
+            f"T must have shape (200, 1), one row per sample and one column, not {T.shape}.")
+        assert np.allclose(np.abs(X), 1.0), (
+            "with noise 0 every point must sit exactly on a corner (+-1, +-1).")
+        want = (X[:, 0] * X[:, 1] < 0).astype(float)[:, None]
+        assert not np.array_equal(T, 1 - want), (
+            "close: the labels are swapped; XOR is 1 where the signs differ.")
+        assert np.array_equal(T, want), "label 1 where the two coordinates differ in sign."
+        assert len({tuple(x) for x in X}) == 4, "use all four corners."
+        noisy = np.asarray(xor_of_blobs(200, rng, 0.3)[0], dtype=float)
+        assert 0.15 < np.std(noisy - np.sign(noisy)) < 0.45, (
+            "the noise should be Gaussian with standard deviation `noise`.")
+
+    _run_check("ex-beyond-xor-2", body, answered=xor_of_blobs is not None, points=points)

@@ -8,26 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from backprop import coursework
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def toc_files() -> list[str]:
     """Every page in _toc.yml, as paths relative to the root without the suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+    return coursework.toc_files(ROOT)
 
 
 def chapter_sources() -> list[Path]:

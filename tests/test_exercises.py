@@ -312,3 +312,302 @@ def test_checking_turns_asserts_into_feedback():
     with ex.checking("ex-demo-4"):
         sys.exit(2)
     assert "sys.exit" in fb("ex-demo-4").message
+
+
+# --------------------------------------------------------------------------- other chapters
+# Symbols as a student would make them (plain names, no assumptions).
+W1, W2, W3, B = sp.symbols("w_1 w_2 w_3 b")
+
+
+def _sig(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+def _tanh_unit(prefix_w, prefix_b, inputs):
+    return sp.tanh(sum(w * a for w, a in zip(prefix_w, inputs)) + prefix_b)
+
+
+_A1, _A2, _T, _X, _S = sp.symbols("a_1 a_2 t x s")
+_WK1, _WK2, _BK, _TK, _AK = sp.symbols("w_k1 w_k2 b_k t_k a_k")
+_N1, _N2 = sp.symbols("net_1 net_2")
+_WJ1, _WJ2, _BJ = sp.symbols("w_j1 w_j2 b_j")
+_DELTA_TANH = (_T - _tanh_unit((W1, W2), B, (_A1, _A2))) * (
+    1 - _tanh_unit((W1, W2), B, (_A1, _A2)) ** 2)
+_AK_TANH = _tanh_unit((_WK1, _WK2), _BK, (_A1, _A2))
+_F = 2 * _sig(_X) - 1
+
+# (check, right answer(s), wrong answer(s), words the feedback on the wrong one contains)
+SYMBOLIC = [
+    (ex.check_parity_sums, (2 * (W1 + W2 + W3) + 4 * B,) * 2,
+     (W1 + W2 + W3 + 3 * B, 2 * (W1 + W2 + W3) + 4 * B), "(1, 1, 1)"),
+    (ex.check_bipolar_sigmoid_slope, ((1 - _F**2) / 2,), (1 - _F**2,), "1/2"),
+    (ex.check_tanh_delta, (_DELTA_TANH,), (-_DELTA_TANH,), "sign"),
+    (ex.check_tanh_bias_gradient, (-(_TK - _AK_TANH) * (1 - _AK_TANH**2),),
+     ((_TK - _AK_TANH) * (1 - _AK_TANH**2),), "sign"),
+    (ex.check_bishop_delta, ((_sig(_AK) - _TK) * _sig(_AK) * (1 - _sig(_AK)),),
+     (_sig(_AK) - _TK,), "y_k(1 - y_k)"),
+    (ex.check_net_along_normal, (sp.sqrt(_WJ1**2 + _WJ2**2) * _S,),
+     ((_WJ1**2 + _WJ2**2) * _S,), "length"),
+    (ex.check_tanh_as_sigmoids,
+     (2 * _WK1 * _sig(2 * _N1) + 2 * _WK2 * _sig(2 * _N2) + _BK - _WK1 - _WK2,),
+     (2 * _WK1 * _sig(2 * _N1) + 2 * _WK2 * _sig(2 * _N2) + _BK,), "bias"),
+]
+
+
+@pytest.mark.parametrize("check, right, wrong, words", SYMBOLIC,
+                         ids=[c[0].__name__ for c in SYMBOLIC])
+def test_symbolic_checks_of_the_other_chapters(check, right, wrong, words):
+    check(*right)
+    [label] = ex.results()
+    assert fb(label).passed, fb(label).message
+    check(*wrong)
+    assert fb(label).status == "incorrect" and words in fb(label).message
+    check(*[None] * len(right))
+    assert fb(label).status == "not yet"
+
+
+def test_tanh_as_sigmoids_rejects_tanh():
+    ex.check_tanh_as_sigmoids(_WK1 * sp.tanh(_N1) + _WK2 * sp.tanh(_N2) + _BK)
+    assert "still contains tanh" in fb("ex-beyond-xor-1").message
+
+
+def test_net_along_normal_accepts_symbols_that_cancel():
+    u = sp.Symbol("u")
+    net_j = _WJ1 * u * (-_WJ2) + _WJ2 * u * _WJ1 + sp.sqrt(_WJ1**2 + _WJ2**2) * _S
+    ex.check_net_along_normal(net_j)
+    assert ex.passed("ex-training-xor-1")
+
+
+def test_linear_hidden_deltas():
+    from backprop.symbolic import SymbolicNetwork
+
+    lin = SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
+    delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
+    ex.check_linear_hidden_deltas(delta1)
+    assert ex.passed("ex-any-depth-1")
+    ex.check_linear_hidden_deltas(-delta1)
+    assert "sign" in fb("ex-any-depth-1").message
+    ex.check_linear_hidden_deltas(list(delta1)[:2])
+    assert "3 hidden units" in fb("ex-any-depth-1").message
+
+
+def test_mazur_bias_gradient():
+    from backprop.worked_example import mazur_symbols
+
+    ms = mazur_symbols()
+    right = sp.diff(ms.forward["E_total"], ms.symbols["b2"])
+    ex.check_mazur_bias_gradient(right)
+    assert ex.passed("ex-worked-example-1")
+    ex.check_mazur_bias_gradient(sp.diff(ms.forward["E_o1"], ms.symbols["b2"]))
+    assert "o1" in fb("ex-worked-example-1").message
+    ex.check_mazur_bias_gradient(-right)
+    assert "sign" in fb("ex-worked-example-1").message
+
+
+def test_xor_origin():
+    ex.check_xor_origin([0] * 9, sp.Rational(1, 4))
+    assert ex.passed("ex-error-landscapes-1")
+    ex.check_xor_origin([0] * 9, sp.Rational(1, 16))
+    assert "one pattern" in fb("ex-error-landscapes-1").message
+    ex.check_xor_origin([0] * 8 + [1], sp.Rational(1, 4))
+    assert "[8]" in fb("ex-error-landscapes-1").message
+
+
+# --------------------------------------------------------------------------- code answers
+def _perceptron_epoch(w, b, X, t, eta, online=True):
+    mistakes = 0
+    for x_p, t_p in zip(X, t):
+        err = t_p - float(x_p @ w + b > 0)
+        w, b = w + eta * err * x_p, (b + eta * err if online else b)
+        mistakes += err != 0
+    return w, b, mistakes
+
+
+def test_perceptron_epoch():
+    ex.check_perceptron_epoch(_perceptron_epoch)
+    assert ex.passed("ex-perceptron-2")
+    ex.check_perceptron_epoch(lambda w, b, X, t, eta: _perceptron_epoch(w, b, X, t, eta,
+                                                                        online=False))
+    assert fb("ex-perceptron-2").status == "incorrect"
+    assert "bias" in fb("ex-perceptron-2").message
+
+
+def test_gradient_descent():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(20, 2))
+    t = X @ [1.0, -0.5]
+
+    def right(X, t, w, eta, steps):
+        for _ in range(steps):
+            w = w + eta * X.T @ (t - X @ w)
+        return w
+
+    ex.check_gradient_descent(right, X, t)
+    assert ex.passed("ex-gradient-descent-2")
+    ex.check_gradient_descent(lambda X, t, w, eta, s: w - eta * X.T @ (t - X @ w), X, t)
+    assert "uphill" in fb("ex-gradient-descent-2").message
+
+
+def _online_delta(W, b, X, T, eta, online=True):
+    W0, b0 = W.copy(), b.copy()
+    for x, t_p in zip(X, T):
+        Wc, bc = (W, b) if online else (W0, b0)
+        a = 1 / (1 + np.exp(-(Wc @ x + bc)))
+        delta = (t_p - a) * a * (1 - a)
+        W, b = W + eta * np.outer(delta, x), b + eta * delta
+    return W, b
+
+
+def test_online_delta_rule():
+    from backprop.perceptron import gate_data
+
+    X, T = gate_data("AND")
+    ex.check_online_delta_rule(_online_delta, X, T)
+    assert ex.passed("ex-delta-rule-2")
+    ex.check_online_delta_rule(lambda *a: _online_delta(*a, online=False), X, T)
+    assert "batch" in fb("ex-delta-rule-2").message
+
+
+def test_online_network_epoch():
+    from backprop import Network
+
+    rng = np.random.default_rng(0)
+    start = Network((2, 3, 1), "sigmoid", rng=rng)
+    X, T = rng.normal(size=(5, 2)), rng.uniform(size=(5, 1))
+
+    def right(net, X, T, eta):
+        for p in range(X.shape[0]):
+            net.apply(net.gradients(X[p:p + 1], T[p:p + 1]), eta)
+
+    ex.check_online_network_epoch(right, start, X, T)
+    assert ex.passed("ex-biases-batches-2")
+    ex.check_online_network_epoch(lambda net, X, T, eta: net.train_epoch(X, T, eta), start,
+                                  X, T)
+    assert "batch" in fb("ex-biases-batches-2").message
+    ex.check_online_network_epoch(lambda net, X, T, eta: None, start, X, T)
+    assert "did not change" in fb("ex-biases-batches-2").message
+
+
+def _backward(weights, activations, T, sign=1):
+    a_L = activations[-1]
+    deltas = [(T - a_L) * a_L * (1 - a_L)]
+    for layer in range(len(weights) - 1, 0, -1):
+        a_l = activations[layer]
+        deltas.insert(0, a_l * (1 - a_l) * (deltas[0] @ weights[layer]))
+    return [sign * d for d in deltas]
+
+
+def test_backward_deltas():
+    ex.check_backward_deltas(_backward)
+    assert ex.passed("ex-any-depth-2")
+    ex.check_backward_deltas(lambda *a: _backward(*a, sign=-1))
+    assert "sign" in fb("ex-any-depth-2").message
+    ex.check_backward_deltas(lambda *a: _backward(*a)[::-1])
+    assert "reverse" in fb("ex-any-depth-2").message
+
+
+def test_nielsen_deltas():
+    def nielsen(weights, zs, a_L, y, sign=1):
+        sig_prime = lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2  # noqa: E731
+        deltas = [(a_L - y) * sig_prime(zs[-1])]
+        for layer in range(len(weights) - 1, 0, -1):
+            deltas.insert(0, (weights[layer].T @ deltas[0]) * sig_prime(zs[layer - 1]))
+        return [sign * d for d in deltas]
+
+    ex.check_nielsen_deltas(nielsen)
+    assert ex.passed("ex-notation-2")
+    ex.check_nielsen_deltas(lambda *a: nielsen(*a, sign=-1))
+    assert "book's delta" in fb("ex-notation-2").message
+
+
+def test_mazur_step():
+    def step(W1, W2, b1, b2, x, t, eta, late=False):
+        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        h = sig(W1 @ x + b1)
+        o = sig(W2 @ h + b2)
+        d_out = (t - o) * o * (1 - o)
+        W2_new = W2 + eta * np.outer(d_out, h)
+        d_hid = h * (1 - h) * ((W2_new if late else W2).T @ d_out)
+        return W1 + eta * np.outer(d_hid, x), W2_new
+
+    ex.check_mazur_step(step)
+    assert ex.passed("ex-worked-example-2")
+    ex.check_mazur_step(lambda *a: step(*a, late=True))
+    assert "already updated" in fb("ex-worked-example-2").message
+
+
+def test_momentum_epochs():
+    from backprop.datasets import xor
+
+    X, T = xor()
+
+    def momentum(net, X, T, eta, alpha, epochs):
+        vw = [np.zeros_like(W) for W in net.weights]
+        vb = [np.zeros_like(b) for b in net.biases]
+        errors = []
+        for _ in range(epochs):
+            errors.append(float(net.error(X, T)))
+            g = net.gradients(X, T)
+            for layer in range(len(net.weights)):
+                vw[layer] = alpha * vw[layer] - eta * g.weights[layer]
+                vb[layer] = alpha * vb[layer] - eta * g.biases[layer]
+                net.weights[layer] = net.weights[layer] + vw[layer]
+                net.biases[layer] = net.biases[layer] + vb[layer]
+        return np.array(errors)
+
+    ex.check_momentum_epochs(momentum, X, T)
+    assert ex.passed("ex-training-xor-2")
+    ex.check_momentum_epochs(lambda net, X, T, eta, alpha, n: momentum(net, X, T, eta, 0.0, n),
+                             X, T)
+    assert "plain gradient descent" in fb("ex-training-xor-2").message
+
+
+def test_symmetric_twin():
+    from backprop.datasets import xor
+    from backprop.training import TrainingConfig, make_state
+
+    X, T = xor()
+    twin = make_state(TrainingConfig(eta=2.0, seed=0), X, T)
+    twin.net.weights[0][1] = twin.net.weights[0][0]
+    twin.net.biases[0][1] = twin.net.biases[0][0]
+    ex.check_symmetric_twin(twin)
+    assert "outgoing" in fb("ex-training-xor-3").message
+    twin.net.weights[1][0, 1] = twin.net.weights[1][0, 0]
+    before = twin.net.parameters().copy()
+    ex.check_symmetric_twin(twin)
+    assert ex.passed("ex-training-xor-3")
+    assert np.array_equal(twin.net.parameters(), before)  # trained on a copy
+
+
+def test_line_errors():
+    from backprop.datasets import xor
+    from backprop.training import TrainingConfig, record_run, stacked_errors
+
+    X, T = xor()
+    run = record_run(TrainingConfig(eta=2.0, seed=0), X, T, epochs=50, snapshots=5)
+    net = run.network()
+
+    def right(net, X, T, a, b, n):
+        s = np.linspace(0.0, 1.0, n)[:, None]
+        return stacked_errors(net, (1 - s) * a + s * b, X, T)
+
+    ex.check_line_errors(right, net, run, X, T)
+    assert ex.passed("ex-error-landscapes-2")
+    ex.check_line_errors(lambda net, X, T, a, b, n: right(net, X, T, b, a, n), net, run, X, T)
+    assert "backwards" in fb("ex-error-landscapes-2").message
+
+
+def test_xor_of_blobs():
+    def blobs(n, rng, noise, swap=False):
+        corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+        pick = rng.integers(0, 4, size=n)
+        X = corners[pick] + rng.normal(0.0, noise, size=(n, 2))
+        T = ((corners[pick, 0] * corners[pick, 1] < 0) != swap).astype(float)[:, None]
+        return X, T
+
+    ex.check_xor_of_blobs(blobs)
+    assert ex.passed("ex-beyond-xor-2"), fb("ex-beyond-xor-2").message
+    ex.check_xor_of_blobs(lambda *a: blobs(*a, swap=True))
+    assert "swapped" in fb("ex-beyond-xor-2").message
+    ex.check_xor_of_blobs(lambda n, rng, noise: blobs(n, rng, noise)[0])
+    assert "tuple" in fb("ex-beyond-xor-2").message

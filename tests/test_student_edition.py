@@ -4,6 +4,7 @@ nbgrader export has valid nbgrader metadata."""
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -158,3 +159,52 @@ def test_the_stripped_markdown_keeps_the_answer_cells(edition):
     labels = [c.metadata[cw.META]["exercise"] for c in nb.cells if cw.META in c.metadata]
     assert labels == ["ex-coursework-demo-1", "ex-coursework-demo-2", "ex-coursework-demo-3",
                       "ex-coursework-demo-5"]
+
+
+# --------------------------------------------------------------------------- no leaked answers
+def _check_problems(check: str) -> list[str]:
+    """What is wrong with the visible check of an answer cell: it may hold only blank lines,
+    comments, imports and calls ``exercises.<name>(...)`` whose arguments are plain names,
+    attributes of names, or the label string. Anything else (an assert, a formula, a number)
+    could show the answer to the student."""
+    problems = []
+
+    def plain(node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.Attribute):
+            return plain(node.value)
+        return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+    for stmt in ast.parse(check).body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        ok = (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+              and isinstance(call.func.value, ast.Name) and call.func.value.id == "exercises"
+              and all(plain(a) for a in call.args)
+              and all(k.arg is not None and plain(k.value) for k in call.keywords))
+        if not ok:
+            problems.append(ast.unparse(stmt))
+    return problems
+
+
+@pytest.mark.parametrize("path", cw.toc_chapters(), ids=[p.stem for p in cw.toc_chapters()])
+def test_visible_checks_are_only_calls_into_exercises(path):
+    exercises = [e for e in cw.student_chapter(path).exercises if e.autograded]
+    for e in exercises:
+        problems = _check_problems(e.check)
+        assert not problems, (
+            f"{e.label}: after ### END SOLUTION only `exercises.<check>(names)` calls may "
+            f"stay visible; move these into a second cell of the solution: {problems}")
+
+
+def test_the_leak_test_rejects_asserts_formulas_and_literals():
+    assert _check_problems("assert equivalent(odd_sum, 2 * (w1 + w2 + w3) + 4 * b)")
+    assert _check_problems("exercises.check_number('ex-a-1', x, 0.25)")
+    assert _check_problems("exercises.check_expression('ex-a-1', x, 2 * w)")
+    assert _check_problems("exercises.check_expression('ex-a-1', x, reference=-w)")
+    assert _check_problems("print(x)")
+    assert _check_problems("check_x(y)")
+    assert not _check_problems("# a comment\nfrom backprop import exercises\n\n"
+                               "exercises.check_parity_sums(odd_sum, net.even, label='x')")
