@@ -368,6 +368,15 @@ def _to_expr(answer: Any) -> sp.Expr | None:
     return None
 
 
+def _finish(fb: Feedback, show: bool) -> Feedback:
+    """Record a result for the grader; print it too unless the caller shows it itself."""
+    if show:
+        _report(fb)
+    else:
+        _RESULTS[fb.label] = fb
+    return fb
+
+
 def check_expression(
     label: str,
     answer: Any,
@@ -386,11 +395,7 @@ def check_expression(
     gives; an answer equal to one of them is told which. Prints the feedback and returns it.
     """
     fb = _judge_expression(label, answer, reference, mistakes or {}, symbols_hint, points)
-    if show:
-        _report(fb)
-    else:
-        _RESULTS[label] = fb
-    return fb
+    return _finish(fb, show)
 
 
 def _judge_expression(label, answer, reference, mistakes, symbols_hint, points) -> Feedback:
@@ -555,11 +560,7 @@ def check_number(
         fb = _judge_number(label, answer, float(reference), mistakes or {}, rtol, points)
     except Exception as exc:  # noqa: BLE001 - a check never raises
         fb = Feedback(label, "error", f"the check itself failed ({exc}).", 0.0, points)
-    if show:
-        _report(fb)
-    else:
-        _RESULTS[label] = fb
-    return fb
+    return _finish(fb, show)
 
 
 def _judge_number(label, answer, reference, mistakes, rtol, points) -> Feedback:
@@ -616,11 +617,7 @@ def check_function(
                              hint_on_exception, points, seconds)
     except Exception as exc:  # noqa: BLE001 - a check never raises
         fb = Feedback(label, "error", f"the check itself failed ({exc}).", 0.0, points)
-    if show:
-        _report(fb)
-    else:
-        _RESULTS[label] = fb
-    return fb
+    return _finish(fb, show)
 
 
 def _judge_function(label, func, reference, cases, shape_names, extra_check,

@@ -19,6 +19,14 @@ def toc_files() -> list[str]:
     return coursework.toc_files(ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test opened, so figures don't pile up across tests."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
 def chapter_sources() -> list[Path]:
     """The chapters that are notebooks (have code cells), in table-of-contents order."""
     out = []

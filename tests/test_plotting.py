@@ -8,7 +8,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -24,12 +23,6 @@ from backprop.plotting import (  # noqa: E402
     plot_route_agreement,
 )
 from backprop.symbolic import SymbolicNetwork  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _lines_by_colour(ax) -> dict[str, set[str]]:
