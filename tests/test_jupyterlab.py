@@ -43,12 +43,14 @@ def lab(tmp_path_factory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("lab")
     (home / "book").mkdir()
     shutil.copy(ROOT / "book" / "training-xor.md", home / "book" / "training-xor.md")
-    # What postBuild does on Binder: open MyST Markdown in jupytext's notebook view.
-    settings = home / "settings" / "@jupyterlab" / "docmanager-extension"
-    settings.mkdir(parents=True)
+    # What postBuild does on Binder: every setting of jupyterlab-overrides.json (MyST Markdown
+    # opens in jupytext's notebook view; the default kernel starts without asking).
     overrides = json.loads((ROOT / "jupyterlab-overrides.json").read_text())
-    (settings / "plugin.jupyterlab-settings").write_text(
-        json.dumps(overrides["@jupyterlab/docmanager-extension:plugin"]))
+    for plugin_id, values in overrides.items():
+        package, plugin = plugin_id.split(":")
+        folder = home / "settings" / package
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
     token, port = secrets.token_hex(16), _free_port()
     cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
            f"--ServerApp.token={token}", f"--port={port}", "--ip=127.0.0.1",
@@ -85,13 +87,18 @@ WIDGET_IMAGE = ".jp-OutputArea-output .widget-image"
 
 
 def _accept_kernel_dialog(page) -> None:
-    """JupyterLab may ask which kernel to start for a jupytext notebook; take the default."""
+    """Record whether JupyterLab asked which kernel to start (it should not: the overrides
+    set autoStartDefaultKernel), and answer it so the rest of the test can run."""
     button = page.locator(".jp-Dialog button", has_text="Select")
     try:
-        button.wait_for(timeout=20_000)
-    except Exception:  # no dialog: the kernel started on its own
+        button.wait_for(timeout=10_000)
+    except Exception:  # no dialog: the kernel started on its own, as configured
         return
     button.click()
+    KERNEL_DIALOGS.append(True)
+
+
+KERNEL_DIALOGS: list[bool] = []
 
 
 def _image_src(page) -> str:
@@ -108,6 +115,7 @@ def test_training_xor_runs_in_jupyterlab_and_the_dashboard_responds(lab):
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
         page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
         _accept_kernel_dialog(page)
+        assert not KERNEL_DIALOGS, "JupyterLab asked which kernel to start for the chapter"
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         # Done when no cell waits or runs ([*]) and the dashboard's figure is drawn.
         page.wait_for_function(
