@@ -1289,8 +1289,8 @@ def check_mazur_step(mazur_step: Any, *, points: float = 1.0) -> None:
             return
         assert _same_array(out[1], stepped.weights[1], 1e-12), (
             "W2_new is wrong: w += eta delta_o out_h, with delta_o = (t - o) o (1 - o).")
-        h = 1 / (1 + np.exp(-(W1 @ X[0] + b1)))
-        o = 1 / (1 + np.exp(-(W2 @ h + b2)))
+        before = net.forward(X[:1])  # the example's forward pass, weights before the step
+        h, o = before.activations[1][0], before.activations[2][0]
         d_out = (T[0] - o) * o * (1 - o)
         late = h * (1 - h) * (stepped.weights[1].T @ d_out)
         assert not _same_array(out[0], W1 + eta * np.outer(late, X[0]), 1e-12), (

@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from .network import Network
+from .symbolic import sigmoid
 
 __all__ = [
     "MAZUR",
@@ -89,16 +90,13 @@ def mazur_symbols() -> MazurSymbols:
     names = ["i1", "i2", "t1", "t2", "b1", "b2"] + [f"w{n}" for n in range(1, 9)]
     s = {n: sp.Symbol(n, real=True) for n in names}
 
-    def sig(x: sp.Expr) -> sp.Expr:
-        return 1 / (1 + sp.exp(-x))
-
     f: dict[str, sp.Expr] = {}
     f["net_h1"] = s["w1"] * s["i1"] + s["w2"] * s["i2"] + s["b1"]
     f["net_h2"] = s["w3"] * s["i1"] + s["w4"] * s["i2"] + s["b1"]
-    f["out_h1"], f["out_h2"] = sig(f["net_h1"]), sig(f["net_h2"])
+    f["out_h1"], f["out_h2"] = sigmoid(f["net_h1"]), sigmoid(f["net_h2"])
     f["net_o1"] = s["w5"] * f["out_h1"] + s["w6"] * f["out_h2"] + s["b2"]
     f["net_o2"] = s["w7"] * f["out_h1"] + s["w8"] * f["out_h2"] + s["b2"]
-    f["out_o1"], f["out_o2"] = sig(f["net_o1"]), sig(f["net_o2"])
+    f["out_o1"], f["out_o2"] = sigmoid(f["net_o1"]), sigmoid(f["net_o2"])
     f["E_o1"] = sp.Rational(1, 2) * (s["t1"] - f["out_o1"]) ** 2
     f["E_o2"] = sp.Rational(1, 2) * (s["t2"] - f["out_o2"]) ** 2
     f["E_total"] = f["E_o1"] + f["E_o2"]
