@@ -1,0 +1,22 @@
+"""Shared code of *Backprop, Derived*.
+
+Each module holds one concern and each public function's docstring names the chapter that
+derives or uses it:
+
+* ``symbolic`` - the notation as SymPy symbols; both routes to every gradient
+* ``network`` - the vectorized NumPy network (forward, backward in delta form, training)
+* ``gradcheck`` - central differences and relative error
+* ``datasets`` - XOR, noisy XOR and the other 2-D problems, each from an explicit ``rng``
+* ``perceptron`` - the perceptron rule, logic gates and the single-layer delta rule
+* ``efficiency`` - the cost of the naive derivative against the backward pass
+* ``worked_example`` - Mazur's 2-2-2 example, exactly
+* ``training`` - many networks at once, momentum, recorded runs, landscape slices
+* ``plotting`` - pure drawing functions, one module per figure family; ``widgets`` - the
+  dashboards that wire controls to them
+* ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
+"""
+
+from .network import ACTIVATIONS, Network, NetworkInputError, get_activation, half_sse
+
+__all__ = ["ACTIVATIONS", "Network", "NetworkInputError", "get_activation", "half_sse"]
+__version__ = "0.1.0"

@@ -1,0 +1,410 @@
+"""The book's notation as SymPy symbols, and both routes to every gradient.
+
+Route (a) writes the whole error of a network as one expression in its weights and calls
+:func:`sympy.diff`. Route (b) is backpropagation: the chain rule factor by factor,
+:math:`\\partial E/\\partial a_k \\cdot \\partial a_k/\\partial \\mathrm{net}_k \\cdot
+\\partial \\mathrm{net}_k/\\partial w_{kj}` for an output weight, and the sum over every
+output ``k`` for a hidden weight. The output-layer rule is derived in ``book/output-layer``,
+the hidden-layer rule in ``book/hidden-layer``, the recursion for any depth in
+``book/any-depth``.
+
+Equality of two routes is decided without :func:`sympy.simplify` (which can take minutes on
+a two-hidden-layer expression): :func:`equivalent` uses ``cancel`` when the difference is a
+rational function and otherwise evaluates it to 50 significant digits at random rational
+points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+__all__ = [
+    "ChainRule",
+    "SymbolicNetwork",
+    "activation",
+    "activation_derivative",
+    "derivative_in_terms_of_activation",
+    "equivalent",
+    "hidden_rule",
+    "output_rule",
+    "sigmoid",
+    # the generic symbols of the notation table
+    "a_i", "a_j", "a_k", "net_j", "net_k", "w_ji", "w_kj", "t_k",
+    "delta_j", "delta_k", "eta", "E",
+]
+
+# --------------------------------------------------------------------------- notation
+#: Generic symbols, one per entry of the notation table (``book/intro``).
+a_i, a_j, a_k = sp.symbols("a_i a_j a_k", real=True)
+net_j, net_k = sp.symbols(r"\mathrm{net}_j \mathrm{net}_k", real=True)
+w_ji, w_kj = sp.symbols("w_{ji} w_{kj}", real=True)
+t_k = sp.Symbol("t_k", real=True)
+delta_j, delta_k = sp.symbols(r"\delta_j \delta_k", real=True)
+eta = sp.Symbol(r"\eta", positive=True)
+E = sp.Symbol("E", real=True)
+
+_ACTIVATION_NAMES = ("sigmoid", "tanh", "identity")
+
+
+def _check_name(name: str) -> None:
+    if name not in _ACTIVATION_NAMES:
+        raise ValueError(
+            f"unknown activation {name!r}; the symbolic module knows: "
+            + ", ".join(_ACTIVATION_NAMES)
+        )
+
+
+def sigmoid(x: sp.Expr) -> sp.Expr:
+    """The logistic function :math:`1/(1 + e^{-x})`, written out so that SymPy sees it."""
+    return 1 / (1 + sp.exp(-x))
+
+
+def activation(name: str, x: sp.Expr) -> sp.Expr:
+    """``f(x)`` for ``name`` in ``sigmoid``, ``tanh``, ``identity``."""
+    _check_name(name)
+    return {"sigmoid": sigmoid, "tanh": sp.tanh, "identity": lambda v: v}[name](x)
+
+
+def activation_derivative(name: str, a: sp.Expr) -> sp.Expr:
+    """``f'`` written through the activation ``a = f(net)``: ``a(1-a)``, ``1-a^2``, ``1``.
+
+    Each form is proved from the definition by :func:`derivative_in_terms_of_activation`.
+    """
+    _check_name(name)
+    return {"sigmoid": a * (1 - a), "tanh": 1 - a**2, "identity": sp.Integer(1)}[name]
+
+
+def derivative_in_terms_of_activation(name: str) -> tuple[sp.Expr, sp.Expr]:
+    """Differentiate ``f(net)`` and rewrite the result through ``a = f(net)``.
+
+    Returns ``(raw, in_a)``: the derivative as :func:`sympy.diff` gives it, and the same
+    function after substituting ``net = f^{-1}(a)``. ``in_a`` is checked to equal
+    :func:`activation_derivative`, so a wrong closed form fails here.
+    """
+    _check_name(name)
+    x = sp.Symbol("x", real=True)
+    a = sp.Symbol("a", positive=True)
+    raw = sp.diff(activation(name, x), x)
+    inverse = {"sigmoid": sp.log(a / (1 - a)), "tanh": sp.atanh(a), "identity": a}[name]
+    in_a = sp.factor(sp.simplify(raw.subs(x, inverse)))  # a one-symbol expression: fast
+    claimed = activation_derivative(name, a)
+    if sp.simplify(in_a - claimed) != 0:
+        raise AssertionError(f"{name}: f'(net) = {in_a}, not the claimed {claimed}")
+    return raw.subs(x, net_k), claimed.subs(a, a_k)
+
+
+# --------------------------------------------------------------------------- equality
+def _random_rational(rng: np.random.Generator) -> sp.Rational:
+    # Small rationals keep exp() and tanh() well inside float range while still being
+    # "generic": a false identity would have to vanish at every one of them.
+    return sp.Rational(int(rng.integers(-30, 31)), int(rng.integers(7, 23)))
+
+
+def equivalent(
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    *,
+    points: int = 6,
+    digits: int = 50,
+    rng: np.random.Generator | None = None,
+) -> bool:
+    """Decide whether two expressions are the same function of their free symbols.
+
+    A rational difference is decided exactly with :func:`sympy.cancel`. Otherwise the
+    difference is evaluated at ``points`` random rational points to ``digits`` significant
+    figures; an identity passes at every point, a non-identity fails at almost every one.
+    """
+    rng = np.random.default_rng(20_240_921) if rng is None else rng
+    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    if not diff.has(sp.exp, sp.log, sp.tanh, sp.atanh, sp.Abs):
+        return sp.cancel(sp.together(diff)) == 0
+    symbols = sorted(diff.free_symbols, key=str)
+    scale = sp.Float(10) ** (-(digits - 12))
+    for _ in range(points):
+        point = {s: _random_rational(rng) for s in symbols}
+        size = abs(sp.sympify(lhs).evalf(digits, subs=point)) + 1
+        value = abs(diff.evalf(digits, subs=point))
+        if not value.is_number or value > scale * size:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- generic rules
+@dataclass
+class ChainRule:
+    """One gradient derived factor by factor.
+
+    ``factors`` maps the LaTeX of each partial derivative to its value, in chain order;
+    ``gradient`` is their product (a sum of products for a hidden weight), ``delta`` the
+    book's error signal and ``weight_change`` the update :math:`-\\eta\\,\\partial E/\\partial w`.
+    """
+
+    factors: dict[str, sp.Expr]
+    gradient: sp.Expr
+    delta: sp.Expr
+    weight_change: sp.Expr
+    steps: dict[str, sp.Expr] = field(default_factory=dict)
+
+
+def output_rule(name: str = "sigmoid") -> ChainRule:
+    """:math:`\\partial E/\\partial w_{kj}` for one output weight, each factor by ``diff``.
+
+    The error is :math:`E = \\tfrac12 \\sum_k (t_k - a_k)^2`; only the ``k``-th term depends
+    on :math:`a_k`, and only the ``j``-th term of :math:`\\mathrm{net}_k = \\sum_j w_{kj} a_j`
+    depends on :math:`w_{kj}`. Both facts are shown on written-out sums in ``steps``.
+    """
+    _check_name(name)
+    # Written-out sums: three outputs, three hidden units; we differentiate w.r.t. the 2nd.
+    a1, a2, a3 = sp.symbols("a_1 a_2 a_3", real=True)
+    t1, t2, t3 = sp.symbols("t_1 t_2 t_3", real=True)
+    w21, w22, w23 = sp.symbols("w_{21} w_{22} w_{23}", real=True)
+    h1, h2, h3 = sp.symbols("a_{j1} a_{j2} a_{j3}", real=True)
+    E_sum = sp.Rational(1, 2) * ((t1 - a1) ** 2 + (t2 - a2) ** 2 + (t3 - a3) ** 2)
+    net_sum = w21 * h1 + w22 * h2 + w23 * h3
+
+    dE_da = sp.diff(sp.Rational(1, 2) * (t_k - a_k) ** 2, a_k)
+    raw, da_dnet = derivative_in_terms_of_activation(name)
+    dnet_dw = sp.diff(w_kj * a_j + sp.Symbol("R", real=True), w_kj)  # R: the other terms
+    gradient = dE_da * da_dnet * dnet_dw
+    delta = (t_k - a_k) * da_dnet
+    return ChainRule(
+        factors={
+            r"\frac{\partial E}{\partial a_k}": dE_da,
+            r"\frac{\partial a_k}{\partial \mathrm{net}_k}": da_dnet,
+            r"\frac{\partial \mathrm{net}_k}{\partial w_{kj}}": dnet_dw,
+        },
+        gradient=gradient,
+        delta=delta,
+        weight_change=eta * delta * dnet_dw,
+        steps={
+            "E_written_out": E_sum,
+            "dE_da2_written_out": sp.diff(E_sum, a2),
+            "net_written_out": net_sum,
+            "dnet_dw22_written_out": sp.diff(net_sum, w22),
+            "da_dnet_raw": raw,
+        },
+    )
+
+
+def hidden_rule(name: str = "sigmoid", n_outputs: int = 3) -> ChainRule:
+    """:math:`\\partial E/\\partial w_{ji}` for one hidden weight, as a sum over outputs.
+
+    :math:`w_{ji}` changes :math:`a_j`, and :math:`a_j` feeds *every* output unit, so the
+    chain rule sums one path per output ``k``. The outputs are written out
+    (``n_outputs`` of them) so that the sum is a real sum, not a convention.
+    """
+    _check_name(name)
+    K = int(n_outputs)
+    ak = sp.symbols(f"a_1:{K + 1}", real=True)
+    tk = sp.symbols(f"t_1:{K + 1}", real=True)
+    wkj = tuple(sp.Symbol(f"w_{{{k}j}}", real=True) for k in range(1, K + 1))
+    terms = []
+    for k in range(K):
+        dE_dak = sp.diff(sp.Rational(1, 2) * sum((tk[m] - ak[m]) ** 2 for m in range(K)), ak[k])
+        dak_dnetk = activation_derivative(name, ak[k])
+        # net_k = sum_j' w_kj' a_j' + b_k; only the j-th term contains a_j.
+        dnetk_daj = sp.diff(wkj[k] * a_j + sp.Symbol(f"R_{k + 1}", real=True), a_j)
+        terms.append(dE_dak * dak_dnetk * dnetk_daj)
+    daj_dnetj = activation_derivative(name, a_j)
+    dnetj_dwji = sp.diff(w_ji * a_i + sp.Symbol("R", real=True), w_ji)
+    gradient = sp.Add(*terms) * daj_dnetj * dnetj_dwji
+    deltas_k = [(tk[k] - ak[k]) * activation_derivative(name, ak[k]) for k in range(K)]
+    delta = daj_dnetj * sp.Add(*[deltas_k[k] * wkj[k] for k in range(K)])
+    return ChainRule(
+        factors={
+            r"\sum_k \frac{\partial E}{\partial a_k}\frac{\partial a_k}{\partial \mathrm{net}_k}"
+            r"\frac{\partial \mathrm{net}_k}{\partial a_j}": sp.Add(*terms),
+            r"\frac{\partial a_j}{\partial \mathrm{net}_j}": daj_dnetj,
+            r"\frac{\partial \mathrm{net}_j}{\partial w_{ji}}": dnetj_dwji,
+        },
+        gradient=gradient,
+        delta=delta,
+        weight_change=eta * delta * dnetj_dwji,
+        steps={"paths": sp.Matrix(terms), "output_deltas": sp.Matrix(deltas_k)},
+    )
+
+
+# --------------------------------------------------------------------------- whole networks
+class SymbolicNetwork:
+    """A fully connected network whose every quantity is a SymPy expression.
+
+    Symbols carry their layer as a superscript: ``w^{(l)}_{pq}`` is the weight into unit
+    ``p`` of layer ``l`` from unit ``q`` of layer ``l-1`` (so ``w_kj`` is ``w^{(2)}_{kj}``
+    in a two-layer network), ``a^{(0)}_q`` are the inputs and ``t_p`` the targets.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations: str | Sequence[str] = "sigmoid",
+        *,
+        biases: bool = True,
+    ) -> None:
+        self.sizes = tuple(int(s) for s in sizes)
+        L = len(self.sizes) - 1
+        if L < 1:
+            raise ValueError(f"a network needs an input and an output layer; got {sizes}")
+        names = [activations] * L if isinstance(activations, str) else list(activations)
+        if len(names) != L:
+            raise ValueError(f"{len(names)} activations given for {L} layers")
+        for n in names:
+            _check_name(n)
+        self.activations = names
+        self.inputs = sp.Matrix([sp.Symbol(f"a^{{(0)}}_{{{q + 1}}}", real=True)
+                                 for q in range(self.sizes[0])])
+        self.targets = sp.Matrix([sp.Symbol(f"t_{{{p + 1}}}", real=True)
+                                  for p in range(self.sizes[-1])])
+        self.W = [sp.Matrix(self.sizes[l], self.sizes[l - 1],
+                            lambda p, q, l=l: sp.Symbol(f"w^{{({l})}}_{{{p + 1}{q + 1}}}",
+                                                         real=True))
+                  for l in range(1, L + 1)]
+        self.b = [sp.Matrix([sp.Symbol(f"b^{{({l})}}_{{{p + 1}}}", real=True) if biases else 0
+                             for p in range(self.sizes[l])])
+                  for l in range(1, L + 1)]
+        # Layer-local symbols a^{(l)}_p, used by the chain-rule route before substitution.
+        self.a = [self.inputs] + [
+            sp.Matrix([sp.Symbol(f"a^{{({l})}}_{{{p + 1}}}", real=True)
+                       for p in range(self.sizes[l])]) for l in range(1, L + 1)]
+        # The forward pass as nested expressions of inputs and parameters.
+        self.net_expr: list[sp.Matrix] = []
+        self.a_expr: list[sp.Matrix] = [self.inputs]
+        self._error: sp.Expr | None = None
+        for l in range(L):
+            net = self.W[l] * self.a_expr[-1] + self.b[l]
+            self.net_expr.append(net)
+            self.a_expr.append(net.applyfunc(lambda v, n=names[l]: activation(n, v)))
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    def parameters(self) -> list[sp.Symbol]:
+        """Every weight and bias symbol in :meth:`backprop.network.Network.parameters` order."""
+        out: list[sp.Symbol] = []
+        for W, b in zip(self.W, self.b):
+            out += list(W) + [s for s in b if isinstance(s, sp.Symbol)]
+        return out
+
+    def error(self) -> sp.Expr:
+        """:math:`E = \\tfrac12 \\sum_k (t_k - a_k)^2` as one expression in the weights."""
+        if self._error is None:
+            out = self.a_expr[-1]
+            self._error = sp.Rational(1, 2) * sum(((self.targets[p] - out[p]) ** 2
+                                                   for p in range(self.sizes[-1])),
+                                                  sp.Integer(0))
+        return self._error
+
+    def whole_gradient(self, symbol: sp.Symbol) -> sp.Expr:
+        """Route (a): ``sympy.diff`` of the whole substituted error."""
+        return sp.diff(self.error(), symbol)
+
+    def substitute_forward(self, expr: sp.Expr) -> sp.Expr:
+        """Replace the layer-local symbols ``a^{(l)}_p`` by the forward-pass expressions."""
+        subs = {}
+        for l in range(1, self.n_layers + 1):
+            subs.update({s: v for s, v in zip(self.a[l], self.a_expr[l])})
+        return sp.sympify(expr).xreplace(subs)
+
+    def deltas(self) -> list[sp.Matrix]:
+        """Route (b): the book's deltas in layer-local symbols, output layer first computed.
+
+        ``deltas()[l - 1]`` is :math:`\\delta^{(l)}`; the output layer's is
+        :math:`(t_k - a_k) f'(\\mathrm{net}_k)`, each layer below
+        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`.
+        """
+        L = self.n_layers
+        out: list[sp.Matrix] = [sp.Matrix()] * L
+        a_L = self.a[L]
+        fprime = [a_L[p] for p in range(self.sizes[-1])]
+        out[L - 1] = sp.Matrix([(self.targets[p] - a_L[p])
+                                * activation_derivative(self.activations[-1], fprime[p])
+                                for p in range(self.sizes[-1])])
+        for l in range(L - 1, 0, -1):
+            back = self.W[l].T * out[l]  # sum_k delta_k w_kj, for every j
+            out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1], self.a[l][p])
+                                    * back[p] for p in range(self.sizes[l])])
+        return out
+
+    def chain_gradient(self, layer: int, p: int, q: int | None = None) -> sp.Expr:
+        """Route (b) for :math:`\\partial E/\\partial w^{(l)}_{pq}` (or the bias if ``q`` is
+        ``None``), in layer-local symbols: :math:`-\\delta^{(l)}_p a^{(l-1)}_q`.
+
+        Indices are 1-based, as in the text.
+        """
+        delta = self.deltas()[layer - 1][p - 1]
+        if q is None:
+            return -delta
+        return -delta * self.a[layer - 1][q - 1]
+
+    def output_chain_factors(self, k: int, j: int) -> dict[str, sp.Expr]:
+        """The three factors of :math:`\\partial E/\\partial w_{kj}` for the last layer."""
+        L = self.n_layers
+        a_k_sym = self.a[L][k - 1]
+        E_local = sp.Rational(1, 2) * sum(((self.targets[p] - self.a[L][p]) ** 2
+                                           for p in range(self.sizes[-1])), sp.Integer(0))
+        net_local = (self.W[L - 1] * self.a[L - 1] + self.b[L - 1])[k - 1]
+        return {
+            "dE/da_k": sp.diff(E_local, a_k_sym),
+            "da_k/dnet_k": activation_derivative(self.activations[-1], a_k_sym),
+            "dnet_k/dw_kj": sp.diff(net_local, self.W[L - 1][k - 1, j - 1]),
+        }
+
+    def hidden_chain_factors(self, j: int, i: int) -> dict[str, sp.Expr]:
+        """The factors of :math:`\\partial E/\\partial w_{ji}` for a two-layer network:
+        one path per output ``k``, then the hidden unit's own two factors."""
+        if self.n_layers != 2:
+            raise ValueError("hidden_chain_factors is written for two-layer networks; use "
+                             "chain_gradient for deeper ones")
+        out = {}
+        E_local = sp.Rational(1, 2) * sum(((self.targets[p] - self.a[2][p]) ** 2
+                                           for p in range(self.sizes[-1])), sp.Integer(0))
+        for k in range(1, self.sizes[-1] + 1):
+            net_k_local = (self.W[1] * self.a[1] + self.b[1])[k - 1]
+            out[f"path k={k}"] = (sp.diff(E_local, self.a[2][k - 1])
+                                  * activation_derivative(self.activations[1], self.a[2][k - 1])
+                                  * sp.diff(net_k_local, self.a[1][j - 1]))
+        net_j_local = (self.W[0] * self.a[0] + self.b[0])[j - 1]
+        out["da_j/dnet_j"] = activation_derivative(self.activations[0], self.a[1][j - 1])
+        out["dnet_j/dw_ji"] = sp.diff(net_j_local, self.W[0][j - 1, i - 1])
+        return out
+
+    def lambdify_gradients(self, route: str = "whole"):
+        """A NumPy function ``g(x, t, theta) -> gradient vector`` for one sample.
+
+        ``x`` and ``t`` are one input and one target row, ``theta`` the flat parameter vector
+        (:meth:`backprop.network.Network.parameters` order). ``route`` is ``"whole"`` or
+        ``"chain"``.
+        """
+        params = self.parameters()
+        if route == "whole":
+            E_ = self.error()
+            grads = [sp.diff(E_, s) for s in params]
+        elif route == "chain":
+            deltas = self.deltas()
+            grads = []
+            for l in range(1, self.n_layers + 1):
+                d = deltas[l - 1]
+                grads += [-d[p] * self.a[l - 1][q] for p in range(self.sizes[l])
+                          for q in range(self.sizes[l - 1])]
+                if any(isinstance(s, sp.Symbol) for s in self.b[l - 1]):
+                    grads += [-d[p] for p in range(self.sizes[l])]
+            grads = [self.substitute_forward(g) for g in grads]
+        else:
+            raise ValueError(f"unknown route {route!r}; use 'whole' or 'chain'")
+        f = sp.lambdify([list(self.inputs), list(self.targets), params], grads, "numpy")
+
+        def g(x: np.ndarray, t: np.ndarray, theta: np.ndarray) -> np.ndarray:
+            return np.array(f(list(x), list(t), list(theta)), dtype=float)
+
+        return g
+
+
+def exact_fraction(value: float) -> sp.Rational:
+    """A float as the exact rational it stores (for feeding NumPy numbers to SymPy)."""
+    f = Fraction(value)
+    return sp.Rational(f.numerator, f.denominator)
