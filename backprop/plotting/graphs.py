@@ -1,27 +1,34 @@
-"""Drawing a small computational graph (``book/computational-graphs``).
+"""Computational graphs and what their gradients cost (``book/computational-graphs``).
 
-Every labelled node of :mod:`backprop.autodiff` is drawn as a box holding its label, its
-value and, once :func:`~backprop.autodiff.backward` has run, :math:`\\partial E/\\partial v`;
-every edge as an arrow from a parent to the node computed from it, marked with the local
-derivative. Unlabelled leaves (the constants of an expression) are left out. Meant for
-graphs of a few dozen nodes; a network's graph has thousands.
+:func:`draw_graph` draws every labelled node of :mod:`backprop.autodiff` as a box holding its
+label, its value and, once :func:`~backprop.autodiff.backward` has run,
+:math:`\\partial E/\\partial v`; every edge as an arrow from a parent to the node computed
+from it, marked with the local derivative. Unlabelled leaves (the constants of an expression)
+are left out. It is meant for graphs of a few dozen nodes; a network's graph has thousands.
+:func:`plot_gradient_costs` draws the operation counts and timings of the three routes to a
+gradient.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
-from .autodiff import Node, topological_order
+from ..autodiff import GraphCost, Node, RouteTimes, topological_order
+from .style import PATH_FILL, WEIGHT_COLOUR
 
-__all__ = ["draw_graph", "graph_layout"]
+__all__ = ["ROUTE_STYLES", "draw_graph", "graph_layout", "plot_gradient_costs"]
 
+#: Operations are light blue, leaves (weights, inputs, targets) light orange.
 BOX_FILL = "#eef4fa"
-LEAF_FILL = "#fdf2e3"
 EDGE_COLOUR = "#4d5a66"
-HIGHLIGHT = "#c0392b"
+#: The three routes to a gradient: colour and marker.
+ROUTE_STYLES = {"reverse mode": ("#2c7fb8", "o-"), "forward mode": ("#c0392b", "s-"),
+                "finite differences": ("#7b3294", "^-")}
 
 
 def graph_layout(output: Node) -> dict[int, tuple[float, float]]:
@@ -111,11 +118,11 @@ def draw_graph(
         cx, cy = x * sx, y * sy
         ax.add_patch(FancyBboxPatch((cx - box_w / 2, cy - box_h / 2), box_w, box_h,
                                     boxstyle="round,pad=0.02,rounding_size=0.08",
-                                    fc=BOX_FILL if node.parents else LEAF_FILL,
+                                    fc=BOX_FILL if node.parents else PATH_FILL,
                                     ec=EDGE_COLOUR, lw=1.0))
         lines = [(node.label or "·", "black"), (f"{node.value:.4g}", "black")]
         if grads:
-            lines.append((f"{node.grad:.3g}", HIGHLIGHT))
+            lines.append((f"{node.grad:.3g}", WEIGHT_COLOUR))
         offsets = (0.29, 0.0, -0.28) if grads else (0.13, -0.13)
         for (text, colour), dy in zip(lines, offsets):
             ax.text(cx, cy + dy, text, ha="center", va="center", fontsize=11, color=colour)
@@ -130,3 +137,35 @@ def draw_graph(
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def plot_gradient_costs(
+    costs: Sequence[GraphCost], times: Sequence[RouteTimes], *, axes: Sequence[Axes] | None = None
+) -> Sequence[Axes]:
+    """Two log-log panels against the number of parameters: the operations each route needs
+    (:func:`~backprop.autodiff.graph_cost`) and the seconds it took in NumPy
+    (:func:`~backprop.autodiff.time_routes`), one line per route."""
+    if not costs or len(costs) != len(times):
+        raise ValueError(f"give one timing per operation count, at least one of each; got "
+                         f"{len(costs)} counts and {len(times)} timings")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+    ax_ops, ax_s = axes
+    n = [c.n_parameters for c in costs]
+    ops = {"reverse mode": [c.reverse_mode for c in costs],
+           "forward mode": [c.forward_mode for c in costs],
+           "finite differences": [c.finite_differences for c in costs]}
+    secs = {"reverse mode": [r.reverse_mode for r in times],
+            "forward mode": [r.forward_mode for r in times],
+            "finite differences": [r.finite_differences for r in times]}
+    for name, (colour, style) in ROUTE_STYLES.items():
+        ax_ops.loglog(n, ops[name], style, color=colour, label=name)
+        ax_s.loglog([r.n_parameters for r in times], secs[name], style, color=colour,
+                    label=name)
+    ax_ops.set(xlabel="parameters N", ylabel="operations", title="counted on the graph")
+    ax_s.set(xlabel="parameters N", ylabel="seconds", title="measured in NumPy")
+    for ax in (ax_ops, ax_s):
+        ax.grid(alpha=0.3, which="both")
+    ax_ops.legend(frameon=False)
+    ax_ops.figure.tight_layout()
+    return axes
