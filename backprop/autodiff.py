@@ -47,6 +47,7 @@ __all__ = [
     "network_graph",
     "relu",
     "sigmoid",
+    "softmax",
     "tanh",
     "time_routes",
     "topological_order",
@@ -195,9 +196,50 @@ def _exponent(n: object) -> float:
 
 
 # --------------------------------------------------------------------------- a network's graph
-_ACTIVATION_NODES: dict[str, Callable[[Node], Node]] = {
+def softmax(nets: Sequence[Node]) -> list[Node]:
+    """:math:`a_k = e^{\\mathrm{net}_k} / \\sum_m e^{\\mathrm{net}_m}` from the engine's
+    operations (``exp``, a sum, and the power :math:`-1`). The largest net input is subtracted
+    first as a constant: softmax does not change under a shift, so the gradients are the same
+    and no ``exp`` overflows."""
+    top = max(n.value for n in nets)
+    exps = [exp(n - top) for n in nets]
+    inverse = _total(exps) ** -1
+    return [e * inverse for e in exps]
+
+
+_ELEMENTWISE: dict[str, Callable[[Node], Node]] = {
     "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "identity": identity,
 }
+
+
+def _layer_function(name: str) -> Callable[[list[Node]], list[Node]]:
+    if name == "softmax":
+        return softmax
+    if name not in _ELEMENTWISE:
+        known = ", ".join(sorted([*_ELEMENTWISE, "softmax"]))
+        raise NetworkInputError(f"the engine has no node for the activation function "
+                                f"{name!r}; it knows {known}")
+    f = _ELEMENTWISE[name]
+    return lambda nets: [f(n) for n in nets]
+
+
+def _pattern_error(loss: str, t: np.ndarray, a: list[Node]) -> Node:
+    """One pattern's share of the network's error, for each loss of
+    :data:`backprop.network.LOSSES`."""
+    try:
+        if loss == "half_sse":
+            return _total([0.5 * (t_k - a_k) ** 2 for t_k, a_k in zip(t, a)])
+        if loss == "binary_cross_entropy":
+            return -_total([t_k * log(a_k) + (1.0 - t_k) * log(1.0 - a_k)
+                            for t_k, a_k in zip(t, a)])
+        if loss == "categorical_cross_entropy":
+            return -_total([t_k * log(a_k) for t_k, a_k in zip(t, a)])
+    except ValueError as exc:  # log(0): an output rounded to exactly 0 or 1
+        raise NetworkInputError(f"an output unit is saturated ({exc}); the engine's "
+                                "cross-entropy takes the logarithm of the outputs, so keep "
+                                "the net inputs of the output layer within about +-30") from None
+    raise NetworkInputError(f"the engine has no graph for the loss {loss!r}; it knows "
+                            "half_sse, binary_cross_entropy and categorical_cross_entropy")
 
 
 @dataclass
@@ -229,18 +271,14 @@ class NetworkGraph:
 
 
 def network_graph(net: Network, X: np.ndarray, T: np.ndarray) -> NetworkGraph:
-    """Build the graph of :math:`E = \\tfrac12 \\sum_p \\sum_k (t_k - a_k)^2` for ``net``:
-    one node per weight and bias, and per pattern one node per product, sum, net input and
-    activation. The inputs and targets are constants (leaves nobody reads the grad of)."""
+    """Build the graph of the network's error on a batch: one node per weight and bias, and
+    per pattern one node per product, sum, net input and activation, and the pattern's share
+    of the loss (the book's :math:`\\tfrac12 \\sum_p \\sum_k (t_k - a_k)^2` unless the
+    network was built with a cross-entropy). Inputs and targets are constants."""
     _one_network(net)
     net.error(X, T)  # the network's own checks of shapes, NaN and inf, with its messages
     X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
-    fs = []
-    for act in net.activations:
-        if act.name not in _ACTIVATION_NODES:
-            raise NetworkInputError(f"the engine has no node for activation {act.name!r}; "
-                                    f"it knows {', '.join(sorted(_ACTIVATION_NODES))}")
-        fs.append(_ACTIVATION_NODES[act.name])
+    layer_fs = [_layer_function(f.name) for f in net.functions]
     W = [[[Node(w, label=f"w^({l})_{k + 1}{j + 1}") for j, w in enumerate(row)]
           for k, row in enumerate(Wl)] for l, Wl in enumerate(net.weights, start=1)]
     B = [[Node(b, label=f"b^({l})_{k + 1}") for k, b in enumerate(bl)]
@@ -251,13 +289,13 @@ def network_graph(net: Network, X: np.ndarray, T: np.ndarray) -> NetworkGraph:
     for x, t in zip(X, T):
         a = [Node(v) for v in x]
         acts[0].append(a)
-        for l, (Wl, bl, f) in enumerate(zip(W, B, fs)):
+        for l, (Wl, bl, f) in enumerate(zip(W, B, layer_fs)):
             n = [_total([w_kj * a_j for w_kj, a_j in zip(row, a)] + [b_k])
                  for row, b_k in zip(Wl, bl)]               # net_k = sum_j w_kj a_j + b_k
-            a = [f(n_k) for n_k in n]                        # a_k = f(net_k)
+            a = f(n)                                         # a_k = f(net_k)
             nets[l].append(n)
             acts[l + 1].append(a)
-        errors.append(_total([0.5 * (t_k - a_k) ** 2 for t_k, a_k in zip(t, a)]))
+        errors.append(_pattern_error(net.loss.name, t, a))
     return NetworkGraph(_total(errors), W, B, nets, acts)
 
 
@@ -324,6 +362,10 @@ def forward_mode_gradient(net: Network, X: np.ndarray, T: np.ndarray) -> np.ndar
     of every activation along that parameter (the tangent :math:`\\dot a`) beside its value.
     Returns the gradient in :meth:`Network.parameters` order (``book/computational-graphs``)."""
     _one_network(net)
+    if net.loss.name != "half_sse" or any(f.fprime_from_a is None for f in net.functions):
+        raise NetworkInputError("forward_mode_gradient is written for the book's half-SSE "
+                                "error and elementwise activation functions; use "
+                                "engine_gradients for cross-entropy or softmax networks")
     net.error(X, T)  # the network's checks of X and T
     X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
     theta = net.parameters()
@@ -335,11 +377,11 @@ def forward_mode_gradient(net: Network, X: np.ndarray, T: np.ndarray) -> np.ndar
         pieces = np.split(e_i, np.cumsum([math.prod(s) for s in shapes])[:-1])
         dots = [p.reshape(s) for p, s in zip(pieces, shapes)]
         a, a_dot = X, np.zeros_like(X)
-        for l, (W, b, act) in enumerate(zip(net.weights, net.biases, net.activations)):
+        for l, (W, b, f) in enumerate(zip(net.weights, net.biases, net.functions)):
             W_dot, b_dot = dots[2 * l], dots[2 * l + 1]
             net_dot = a_dot @ W.T + a @ W_dot.T + b_dot     # product rule on W a + b
-            a = act.f(a @ W.T + b)
-            a_dot = act.fprime_from_a(a) * net_dot
+            a = f.f(a @ W.T + b)
+            a_dot = f.fprime_from_a(a) * net_dot
         grad[i] = -np.sum((T - a) * a_dot)                   # dE = -sum (t - a) da
     return grad
 

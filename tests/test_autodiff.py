@@ -160,6 +160,32 @@ def test_engine_gradients_equal_the_backward_pass_and_finite_differences(sizes, 
     assert ad.network_graph(net, X, T).error.value == pytest.approx(float(net.error(X, T)))
 
 
+LOSS_NETWORKS = [((3, 4, 2), ["tanh", "sigmoid"], "binary_cross_entropy"),
+                 ((3, 4, 3), ["sigmoid", "softmax"], "categorical_cross_entropy"),
+                 ((2, 3, 3), ["relu", "softmax"], "half_sse"),
+                 ((2, 4, 3, 2), ["softmax", "tanh", "sigmoid"], "half_sse")]
+
+
+@pytest.mark.parametrize(("sizes", "functions", "loss"), LOSS_NETWORKS)
+def test_engine_follows_the_networks_loss_and_softmax(sizes, functions, loss):
+    rng = np.random.default_rng(sum(sizes))
+    net = Network(sizes, functions, loss=loss, rng=rng, weight_scale=1.0)
+    X = rng.normal(size=(5, sizes[0]))
+    T = rng.dirichlet(np.ones(sizes[-1]), size=5)       # rows sum to one: fine for every loss
+    graph = ad.network_graph(net, X, T)
+    assert graph.error.value == pytest.approx(float(net.error(X, T)), rel=1e-12)
+    mine, ref = graph.gradients(), net.gradients(X, T)
+    assert np.allclose(mine.flat(), ref.flat(), rtol=1e-10, atol=1e-13)
+    assert all(np.allclose(d, r, rtol=1e-10, atol=1e-13) for d, r in zip(mine.deltas, ref.deltas))
+    assert np.allclose(mine.flat(), network_numerical_gradient(net, X, T), atol=1e-7)
+
+
+def test_softmax_nodes_sum_to_one_and_survive_large_inputs():
+    out = ad.softmax([ad.Node(v) for v in (800.0, 799.0, -5.0)])
+    assert sum(a.value for a in out) == pytest.approx(1.0)
+    assert out[0].value == pytest.approx(1 / (1 + math.exp(-1) + math.exp(-805)))
+
+
 def test_forward_mode_in_numpy_equals_the_backward_pass():
     rng = np.random.default_rng(5)
     net = Network((3, 4, 2, 2), ["tanh", "sigmoid", "identity"], rng=rng)
@@ -220,3 +246,9 @@ def test_bad_input_says_what_to_do():
         ad.network_graph(one, np.zeros((1, 3)), np.zeros((1, 1)))
     with pytest.raises(NetworkInputError, match="NaN and inf"):
         ad.engine_gradients(one, np.array([[np.nan, 0.0]]), np.zeros((1, 1)))
+    bce = Network((2, 1), "sigmoid", loss="binary_cross_entropy", init="zeros")
+    bce.set_parameters([np.array([[50.0, 0.0]])])
+    with pytest.raises(NetworkInputError, match="saturated"):
+        ad.network_graph(bce, np.array([[1.0, 0.0]]), np.array([[1.0]]))
+    with pytest.raises(NetworkInputError, match="engine_gradients for cross-entropy"):
+        ad.forward_mode_gradient(bce, np.array([[1.0, 0.0]]), np.array([[1.0]]))
