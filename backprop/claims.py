@@ -110,11 +110,19 @@ def _qualifier(text: str, start: int) -> str:
     return "="
 
 
+def _unary(text: str, i: int) -> bool:
+    """Is the minus sign at ``text[i]`` a number's sign (not a subtraction)?"""
+    before = text[:i].rstrip()
+    return not before or before[-1] in "=(,[{<>:;≈≤≥" or \
+        bool(re.search(r"\\(?:approx|le|leq|ge|geq|lt|gt|sim|quad|qquad|pm|in)$", before)) or \
+        bool(re.search(r"(?:^|\s)(?:is|are|of|at|to|by|and|or|from|was|be|gives?)$", before))
+
+
 def _numeral(m: re.Match[str], base: int, text: str) -> Number:
     whole = m.group("int").replace(",", "")
     dec = m.group("dec") or ""
     exp = int((m.group("exp") or "0").replace("−", "-"))
-    sign = -1.0 if m.group("sign") else 1.0
+    sign = -1.0 if m.group("sign") and _unary(text, m.start()) else 1.0
     value = sign * float(f"{whole}.{dec or 0}") * 10.0 ** exp
     kind = "percent" if m.group("pct") else "numeral"
     tolerance = 0.5 * 10.0 ** (exp - len(dec)) if (dec or exp or kind == "percent") else 0.0
@@ -198,9 +206,11 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
                          for m in re.finditer(r"[_^]", rest)])
     for m in _FRACTION.finditer(rest):
         p, q = (int(g) for g in m.groups() if g is not None)
+        minus = re.search(r"[-−]\s*$", rest[:m.start()])
+        sign = -1 if minus and _unary(rest, minus.start()) else 1
         if q:
-            found.append(Number(m.group(0), p / q, base + m.start(), base + m.end(), 0.0,
-                                "fraction", qualifier(m.start())))
+            found.append(Number(m.group(0), sign * p / q, base + m.start(), base + m.end(),
+                                0.0, "fraction", qualifier(m.start())))
         hidden.append(m.span())
     rest = _blank(rest, hidden)
     rest = re.sub(r"\\[a-zA-Z]+", lambda m: " " * len(m.group(0)), rest)
