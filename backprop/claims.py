@@ -223,7 +223,7 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
 
 _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-zA-Z])'?"
                           r"(?:\s*[_^](?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\?\w))*\s*")
-_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\\[dt]?frac\s*\S+)\s*")
+_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\d+\s*/\s*\d+|\\[dt]?frac\s*\S+)\s*")
 
 
 def _formula_constant(n: Number, math: str, base: int) -> bool:
