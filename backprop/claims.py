@@ -89,7 +89,9 @@ class Number:
         v = float(value)
         if self.kind == "magnitude":
             return self.value <= v < (self.upper or float("inf"))
-        tol = self.tolerance * (2 if self.relation == "~" else 1) * (1 + 1e-9) + 1e-300
+        tol = self.tolerance * (1 + 1e-9)
+        if self.relation == "~":  # "about": one unit of the last digit, or 5% if exact
+            tol = 2 * tol if tol else 0.05 * abs(self.value)
         if self.kind == "power" and self.relation in ("=", "~"):
             return v != 0 and (v > 0) == (self.value > 0) and \
                 abs(math.log10(abs(v)) - math.log10(abs(self.value))) <= 0.5
@@ -143,8 +145,9 @@ def _words(text: str, base: int) -> list[Number]:
             if stem not in WORDS:
                 continue
             value = WORDS[stem]
-        elif word in PLURALS:
-            low, high = PLURALS[word]
+        elif word in PLURALS or (word in ("hundred", "thousand") and re.search(
+                r"(?:a few|several|some)\s+$", text[:m.start()].lower())):
+            low, high = PLURALS.get(word) or PLURALS[word + "s"]
             out.append(Number(m.group(0), low, base + m.start(), base + m.end(), 0.0,
                               "magnitude", "=", high))
             continue
@@ -463,7 +466,9 @@ def _claims_in(code: str) -> list[tuple[int, str]]:
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
+    """The phrase, with any line breaks, and with YAML's doubled quote in captions."""
+    words = (re.escape(w).replace("'", "'{1,2}") for w in phrase.split())
+    return re.compile(r"\s+".join(words))
 
 
 def scan_chapter(path: str | Path) -> Report:
