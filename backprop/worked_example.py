@@ -87,9 +87,9 @@ def stale_order_step(net: Network, X: np.ndarray, T: np.ndarray, eta: float) -> 
     if net.n_networks is not None or len(net.weights) != 2:
         raise ValueError("stale_order_step reproduces a bug of a two-layer network; got "
                          f"{net!r}")
-    if not np.all([a.name == "sigmoid" for a in net.activations]):
-        raise ValueError("stale_order_step uses the sigmoid's slope a(1 - a); the network "
-                         f"has {[a.name for a in net.activations]}")
+    if any(f.name != "sigmoid" for f in net.functions) or net.loss.name != "half_sse":
+        raise ValueError("stale_order_step uses the sigmoid's slope a(1 - a) and the half-SSE "
+                         f"output delta; the network is {net!r}")
     fwd = net.forward(X)
     hidden, out = fwd.activations[1], fwd.output
     delta_out = (T - out) * out * (1 - out)
