@@ -99,7 +99,7 @@ class Number:
             return v <= self.value + tol
         if self.relation == ">=":
             return v >= self.value - tol
-        return abs(v - self.value) <= tol + 1e-12 * abs(self.value)
+        return abs(v - self.value) <= tol + 1e-12 * max(1.0, abs(self.value))
 
 
 def _qualifier(text: str, start: int) -> str:
@@ -235,6 +235,8 @@ def _formula_constant(n: Number, math: str, base: int) -> bool:
     if n.kind not in ("numeral", "fraction") or n.value not in (0.0, 1.0, 2.0, 0.5, -1.0):
         return False
     if n.kind == "numeral" and "." in n.text:
+        return False
+    if _LONE_VALUE.fullmatch(math):  # a math span that is just the number: "is $\\tfrac12$"
         return False
     pieces = re.split(r"(,|\\[qt]?quad|\\text\{[^}]*\}|\\[;,!]|\\\\|&|"
                       + _RELATION.pattern + ")", math)
