@@ -62,20 +62,21 @@ class WireNetwork:
     """A :class:`backprop.Network` as data; :meth:`network` rebuilds it after checking the
     shapes."""
 
-    activations: list[str]
+    functions: list[str]
     weights: list[np.ndarray]
     biases: list[np.ndarray]
+    loss: str = "half_sse"
 
     def network(self, max_units: int = 64):
         from ..network import Network
 
-        names = [str(a) for a in self.activations]
+        names = [str(a) for a in self.functions]
         if len(names) != len(self.weights) or len(self.weights) != len(self.biases):
-            raise WireError("a network needs one activation, weight matrix and bias vector "
-                            "per layer")
+            raise WireError("a network needs one activation function, weight matrix and bias "
+                            "vector per layer")
         if any(w.ndim != 2 or max(w.shape) > max_units for w in self.weights):
             raise WireError("the network's weight matrices have unexpected shapes")
-        return Network.from_parameters(self.weights, self.biases, names)
+        return Network.from_parameters(self.weights, self.biases, names, loss=self.loss)
 
 
 def seed(value: int) -> dict:
@@ -138,8 +139,10 @@ def _encode(value: Any, budget: _Budget, depth: int) -> Any:
         return {"dict": [[str(k)[:MAX_TEXT], encode(v, budget, depth + 1)]
                          for k, v in list(value.items())[:1000]]}
     if _is_network(value):
+        functions = getattr(value, "functions", None) or value.activations
         return {"network": {
-            "activations": [getattr(a, "name", str(a)) for a in value.activations],
+            "functions": [getattr(a, "name", str(a)) for a in functions],
+            "loss": str(getattr(getattr(value, "loss", None), "name", "half_sse")),
             "weights": [_array(np.asarray(w), budget, depth) for w in value.weights],
             "biases": [_array(np.asarray(b), budget, depth) for b in value.biases]}}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -161,7 +164,8 @@ def _number(x: float) -> Any:
 
 def _is_network(value: Any) -> bool:
     return (type(value).__name__ == "Network" and hasattr(value, "weights")
-            and hasattr(value, "biases") and hasattr(value, "activations"))
+            and hasattr(value, "biases")
+            and (hasattr(value, "functions") or hasattr(value, "activations")))
 
 
 def _array(a: np.ndarray, budget: _Budget, depth: int) -> Any:
@@ -321,9 +325,10 @@ def decode(data: Any, _depth: int = 0) -> Any:
         return {_text(k): decode(v, _depth + 1) for k, v in data["dict"]}
     if "network" in data:
         n = data["network"]
-        return WireNetwork([_text(a) for a in n["activations"]],
+        return WireNetwork([_text(a) for a in n["functions"]],
                            [_decode_array(w) for w in n["weights"]],
-                           [_decode_array(b) for b in n["biases"]])
+                           [_decode_array(b) for b in n["biases"]],
+                           _text(n.get("loss", "half_sse")))
     if "record" in data:
         return Record(_text(data["record"]),
                       {_text(k): decode(v, _depth + 1) for k, v in data["fields"].items()})
