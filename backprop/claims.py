@@ -477,7 +477,9 @@ def scan_chapter(path: str | Path) -> Report:
     path = Path(path)
     source = path.read_text(encoding="utf-8")
     prose, cells = _split(source)
-    heads = [0] + [m.start() for m in re.finditer(r"(?m)^#{1,2} ", source)] + [len(source)]
+    # a "# comment" at the start of a line of code is not a heading: only prose has sections
+    heads = [0] + [m.start() for m in re.finditer(r"(?m)^#{1,2} ", source)
+                   if any(a <= m.start() < b for a, b in prose)] + [len(source)]
     sections = list(zip(heads[:-1], heads[1:]))
 
     def section_of(offset: int) -> tuple[int, int]:
