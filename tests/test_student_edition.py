@@ -126,7 +126,8 @@ def test_nbgrader_export_is_valid(tmp_path, path):
         assert set(meta) >= {"grade", "grade_id", "locked", "solution", "task"}
     exercises = cw.student_chapter(path).exercises
     auto = [e for e in exercises if e.autograded]
-    assert sum(m["solution"] and not m["grade"] for m in metas) == len(auto)
+    answered = [e for e in exercises if e.answer]  # an answer cell, checked or not
+    assert sum(m["solution"] and not m["grade"] for m in metas) == len(answered)
     tests = [m for m in metas if m["grade"] and not m["solution"]]
     assert len(tests) == len(auto) and all(m["locked"] and m["points"] > 0 for m in tests)
 
