@@ -127,7 +127,7 @@ def test_widget_resets_and_trains_with_backprop_training() -> None:
     X, T = xor()
     reference = make_state(TrainingConfig(eta=1.5, seed=3), X, T)
     assert np.array_equal(pg.run["theta"], reference.net.parameters())
-    assert pg.run["sizes"] == [2, 2, 1] and pg.run["activations"] == ["sigmoid", "sigmoid"]
+    assert pg.run["sizes"] == [2, 2, 1] and pg.run["functions"] == ["sigmoid", "sigmoid"]
     for _ in range(4):
         _message(pg, {"type": "train", "epochs": 5})
     train_epochs(reference, 20)

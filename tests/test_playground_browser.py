@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from test_browser import CHROMIUM_ARGS, NO_CHROMIUM, chromium_path, open_page, serving
 
-from backprop.playground import make_data, settings_for
+from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
 from backprop.training import TrainingConfig, make_state, train_epochs
 from conftest import ROOT
 
@@ -107,7 +107,7 @@ PORT_CASES = [
 
 
 @pytest.mark.parametrize("case", PORT_CASES, ids=lambda c: f"{c['act']}-{c['upd']}-{c['out']}")
-def test_javascript_port_equals_numpy_after_1000_epochs(xor_page, case: dict) -> None:
+def test_javascript_port_equals_numpy_after_port_epochs(xor_page, case: dict) -> None:
     page, _ = xor_page
     s = settings_for("training-xor", **case)
     d = make_data(s)
@@ -117,22 +117,22 @@ def test_javascript_port_equals_numpy_after_1000_epochs(xor_page, case: dict) ->
                          seed=s["seed"], mode=s["upd"], output=s["out"])
     state = make_state(cfg, X, T)
     initial = state.net.parameters()
-    train_epochs(state, 1000)
+    train_epochs(state, PORT_EPOCHS)
     js = page.evaluate(f"""async (a) => {{
         const m = await import('{MODULE}');
         return m.trainForTest(a);
-    }}""", {"sizes": list(state.net.sizes), "activations": [a.name for a in
-                                                             state.net.activations],
+    }}""", {"sizes": list(state.net.sizes), "functions": [f.name for f in
+                                                           state.net.functions],
             "scale": s["scale"], "seed": s["seed"], "X": X.tolist(), "T": T.tolist(),
-            "eta": s["eta"], "momentum": s["mom"], "mode": s["upd"], "epochs": 1000})
+            "eta": s["eta"], "momentum": s["mom"], "mode": s["upd"], "epochs": PORT_EPOCHS})
     # Same seed, same initial weights: NumPy's generator is ported bit for bit.
     assert np.array_equal(js["initial"], initial)
-    assert js["epoch"] == state.epoch == 1000 and js["status"] == state.status
+    assert js["epoch"] == state.epoch == PORT_EPOCHS and js["status"] == state.status
     final = state.net.parameters()
     scale = np.abs(final).max()
-    assert np.max(np.abs(np.array(js["final"]) - final)) <= 1e-9 * scale, \
+    assert np.max(np.abs(np.array(js["final"]) - final)) <= PORT_TOLERANCE * scale, \
         f"the port drifted from NumPy: {np.array(js['final']) - final}"
-    assert np.allclose(js["errors"], state.error_history, rtol=1e-9, atol=0)
+    assert np.allclose(js["errors"], state.error_history, rtol=PORT_TOLERANCE, atol=0)
 
 
 # ------------------------------------------------------------------ playing and controls

@@ -22,9 +22,10 @@ import numpy as np
 from .. import datasets
 from ..training import TrainingConfig, TrainingInputError
 
-__all__ = ["DEFAULTS", "MAX_EPOCHS", "PRESETS", "PlaygroundSettingsError", "StaticPlayground",
-           "data_key", "make_data", "page_spec", "settings_for", "static_playground",
-           "training_config", "validate_settings"]
+__all__ = ["DEFAULTS", "MAX_EPOCHS", "PORT_EPOCHS", "PORT_TOLERANCE", "PRESETS", "RANGES",
+           "PlaygroundSettingsError", "StaticPlayground", "data_key", "make_data", "page_spec",
+           "settings_for", "settings_from_fragment", "static_playground", "training_config",
+           "validate_settings"]
 
 
 class PlaygroundSettingsError(TrainingInputError):
@@ -40,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
 
 #: A run stops here (the page says so), so a forgotten playground does not train forever.
 MAX_EPOCHS = 100_000
+#: The JavaScript port must match backprop.training after this many epochs, to this relative
+#: tolerance (tests/test_playground_browser.py; the chapter book/training-xor states both).
+PORT_EPOCHS = 1000
+PORT_TOLERANCE = 1e-9
 
 _CHOICES = {"act": ("sigmoid", "tanh", "relu"), "out": ("sigmoid", "identity"),
             "upd": ("batch", "online"),
@@ -49,6 +54,8 @@ _WHOLE = {"layers": (1, 3), "hidden": (1, 8), "n": (20, 1000), "speed": (1, 50),
           "seed": (0, 2**32 - 1), "dseed": (0, 2**32 - 1), "pseed": (0, 2**32 - 1)}
 _NUMBER = {"eta": (1e-3, 10.0), "mom": (0.0, 0.99), "scale": (0.05, 5.0), "noise": (0.0, 1.0),
            "test": (0.0, 0.5)}
+#: The allowed range of every numeric setting (the page's controls have the same bounds).
+RANGES: dict[str, tuple[float, float]] = {**_WHOLE, **_NUMBER}
 _DATA_KEYS = ("data", "n", "noise", "test", "dseed")
 _GENERATORS = {"noisy-xor": datasets.noisy_xor, "circles": datasets.circles,
                "moons": datasets.moons, "spirals": datasets.spirals, "blobs": datasets.blobs}
@@ -133,6 +140,27 @@ def settings_for(page: str, **overrides: Any) -> dict[str, Any]:
         raise PlaygroundSettingsError(f"no playground for page {page!r}; the pages are: "
                                       f"{', '.join(PRESETS)}")
     return validate_settings({**PRESETS[page].defaults, **overrides})
+
+
+def settings_from_fragment(fragment: str, page: str) -> dict[str, Any]:
+    """The settings a link such as ``#pg:seed=11&eta=0.5`` gives ``page``'s playground (the
+    front end reads the same form from the page's address); an unusable link raises
+    :class:`PlaygroundSettingsError`, so a chapter can check the links it prints."""
+    if not fragment.startswith("#pg:"):
+        raise PlaygroundSettingsError(f"{fragment!r} is not a playground link: it must start "
+                                      "with '#pg:', as in '#pg:seed=11'")
+    changes: dict[str, Any] = {}
+    for part in filter(None, fragment[4:].split("&")):
+        key, _, text = part.partition("=")
+        if key not in DEFAULTS:
+            raise PlaygroundSettingsError(f"{fragment!r}: {key!r} is not a setting")
+        kind = type(DEFAULTS[key])
+        try:
+            changes[key] = text if kind is str else kind(text) if kind is int else float(text)
+        except ValueError:
+            raise PlaygroundSettingsError(f"{fragment!r}: {key}={text!r} is not a "
+                                          f"{kind.__name__}") from None
+    return settings_for(page, **changes)
 
 
 def training_config(settings: Mapping[str, Any]) -> TrainingConfig:

@@ -9,7 +9,7 @@ The conversation, browser to kernel as custom messages, kernel to browser as syn
 
 * ``{"type": "reset", "settings": {...}}``: new initial weights (``make_state``) and data
   (:func:`~backprop.playground.spec.make_data`); the kernel sets ``run`` (data, layer
-  sizes, activations, initial parameters).
+  sizes, activation functions, initial parameters).
 * ``{"type": "live", "settings": {...}}``: a new learning rate, momentum or update mode for
   the run in progress (training goes on).
 * ``{"type": "train", "epochs": k}``: ``train_epochs(state, k)``; the kernel sets ``frame``
@@ -96,7 +96,7 @@ class Playground(anywidget.AnyWidget):
         net = self.state.net
         self.run = {"n": self._resets, "data": {**data, "source": "from backprop.datasets "
                                                 "in the kernel"},
-                    "sizes": list(net.sizes), "activations": [a.name for a in net.activations],
+                    "sizes": list(net.sizes), "functions": [f.name for f in net.functions],
                     "theta": net.parameters().tolist()}
 
     def live(self, settings: dict[str, Any]) -> None:

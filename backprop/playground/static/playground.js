@@ -107,14 +107,15 @@ export class Generator {
 
 // ====================================================================== the network
 function sigmoid(net) {
-  // Split by sign so that exp never overflows, as backprop.network._sigmoid does.
-  if (net >= 0) return 1 / (1 + Math.exp(-net));
-  const e = Math.exp(net);
-  return e / (1 + e);
+  // exp(-logaddexp(0, -net)), as backprop.network._sigmoid, with NumPy's logaddexp: it never
+  // overflows, and the same formula keeps the port within rounding of NumPy.
+  const x = -net;
+  const lae = x === 0 ? Math.LN2 : x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return Math.exp(-lae);
 }
 
 /** f and f' written through a = f(net), as backprop.network.ACTIVATIONS. */
-export const ACTIVATIONS = {
+export const FUNCTIONS = {
   sigmoid: { f: sigmoid, d: (a) => a * (1 - a), range: [0, 1] },
   tanh: { f: Math.tanh, d: (a) => 1 - a * a, range: [-1, 1] },
   relu: { f: (n) => Math.max(n, 0), d: (a) => (a > 0 ? 1 : 0), range: [0, null] },
@@ -126,12 +127,12 @@ export const ACTIVATIONS = {
  * so W[l][k * n_l + j] is w_kj; b[l] is b^(l+1).
  */
 export class Network {
-  constructor(sizes, activations, W, b) {
+  constructor(sizes, functions, W, b) {
     this.sizes = sizes.slice();
-    this.actNames = activations.slice();
-    this.act = activations.map((name) => {
-      if (!(name in ACTIVATIONS)) throw new RangeError(`unknown activation ${name}; valid: ${Object.keys(ACTIVATIONS)}`);
-      return ACTIVATIONS[name];
+    this.names = functions.slice();
+    this.fns = functions.map((name) => {
+      if (!(name in FUNCTIONS)) throw new RangeError(`unknown activation function ${name}; valid: ${Object.keys(FUNCTIONS)}`);
+      return FUNCTIONS[name];
     });
     this.W = W.map((w) => Float64Array.from(w));
     this.b = b.map((v) => Float64Array.from(v));
@@ -140,13 +141,13 @@ export class Network {
 
   /** Initial weights as backprop.Network(sizes, rng=default_rng(seed), weight_scale): every
    *  weight matrix first, then every bias vector, each uniform on [-scale, scale]. */
-  static random(sizes, activations, scale, seed) {
+  static random(sizes, functions, scale, seed) {
     const rng = new Generator(seed);
     const L = sizes.length - 1;
     const W = [], b = [];
     for (let l = 0; l < L; l++) W.push(Array.from({ length: sizes[l + 1] * sizes[l] }, () => rng.uniform(-scale, scale)));
     for (let l = 0; l < L; l++) b.push(Array.from({ length: sizes[l + 1] }, () => rng.uniform(-scale, scale)));
-    return new Network(sizes, activations, W, b);
+    return new Network(sizes, functions, W, b);
   }
 
   get nParameters() { return this.W.reduce((s, w, l) => s + w.length + this.b[l].length, 0); }
@@ -191,7 +192,7 @@ export class Network {
     s.a[0].set(X.subarray(start * n0, (start + P) * n0));
     for (let l = 0; l < this.W.length; l++) {
       const nIn = this.sizes[l], nOut = this.sizes[l + 1];
-      const a = s.a[l], out = s.a[l + 1], W = this.W[l], b = this.b[l], f = this.act[l].f;
+      const a = s.a[l], out = s.a[l + 1], W = this.W[l], b = this.b[l], f = this.fns[l].f;
       for (let p = 0; p < P; p++) {
         for (let k = 0; k < nOut; k++) {
           let net = 0;  // net_k = sum_j w_kj a_j + b_k
@@ -208,7 +209,7 @@ export class Network {
    *  the P samples, into s.gW and s.gb; s.delta[l] is delta^(l+1) = -dE/dnet^(l+1). */
   backward(s, T, P, start = 0) {
     const L = this.W.length, nL = this.sizes[L];
-    const aOut = s.a[L], fOut = this.act[L - 1].d;
+    const aOut = s.a[L], fOut = this.fns[L - 1].d;
     let delta = s.delta[L - 1];
     for (let i = 0; i < P * nL; i++) {
       delta[i] = (T[start * nL + i] - aOut[i]) * fOut(aOut[i]);  // delta_k = (t_k - a_k) f'(net_k)
@@ -227,7 +228,7 @@ export class Network {
         gb[k] = -sum;
       }
       if (l > 0) {
-        const below = s.delta[l - 1], W = this.W[l], fPrev = this.act[l - 1].d;
+        const below = s.delta[l - 1], W = this.W[l], fPrev = this.fns[l - 1].d;
         for (let p = 0; p < P; p++) {
           for (let j = 0; j < nPrev; j++) {
             let sum = 0;
@@ -338,8 +339,8 @@ export class Trainer {
 
 /** Train from NumPy's initial weights for a seed and return the final parameters: what the
  *  port test compares with backprop.training (tests/test_playground_browser.py). */
-export function trainForTest({ sizes, activations, scale, seed, X, T, eta, momentum, mode, epochs }) {
-  const net = Network.random(sizes, activations, scale, seed);
+export function trainForTest({ sizes, functions, scale, seed, X, T, eta, momentum, mode, epochs }) {
+  const net = Network.random(sizes, functions, scale, seed);
   const initial = Array.from(net.parameters());
   const run = new Trainer(net, X.flat(), T.flat(), { eta, momentum, mode }).train(epochs);
   return { initial, final: Array.from(net.parameters()), errors: run.errors, status: run.status, epoch: run.epoch };
@@ -456,7 +457,7 @@ const GROUPS = [
 ];
 
 function sizesOf(s) { return [2, ...Array(s.layers).fill(s.hidden), 1]; }
-function activationsOf(s) { return [...Array(s.layers).fill(s.act), s.out]; }
+function functionsOf(s) { return [...Array(s.layers).fill(s.act), s.out]; }
 
 /** Check settings; returns a list of messages (empty when every setting is usable). */
 export function problems(s) {
@@ -512,10 +513,10 @@ export class LocalDriver {
     const key = DATA_KEYS.map((k) => (s.data === "xor" && k !== "data" ? null : s[k]));
     const given = (this.spec.data || []).find((d) => d.key.every((v, i) => v === key[i]));
     const data = given ? { ...given, source: "from backprop.datasets (NumPy), as in the chapter" } : makeData(s);
-    const net = Network.random(sizesOf(s), activationsOf(s), s.scale, s.seed);
+    const net = Network.random(sizesOf(s), functionsOf(s), s.scale, s.seed);
     this.run = new Trainer(net, data.X, data.T, { eta: s.eta, momentum: s.mom, mode: s.upd });
     this.data = data;
-    this.listeners.reset({ data, sizes: net.sizes, activations: net.actNames, theta: net.parameters(), weightsFrom: "NumPy's generator, ported: the same seed gives the same initial weights as backprop.training.make_state" });
+    this.listeners.reset({ data, sizes: net.sizes, functions: net.names, theta: net.parameters(), weightsFrom: "NumPy's generator, ported: the same seed gives the same initial weights as backprop.training.make_state" });
   }
 
   live(s) { if (this.run) { this.run.eta = s.eta; this.run.momentum = s.mom; this.run.mode = s.upd; } }
@@ -548,7 +549,7 @@ export class KernelDriver {
       "change:run": () => {
         const r = model.get("run");
         this.inFlight = 0;
-        this.listeners.reset({ data: r.data, sizes: r.sizes, activations: r.activations, theta: Float64Array.from(r.theta), weightsFrom: "backprop.training.make_state in the kernel" });
+        this.listeners.reset({ data: r.data, sizes: r.sizes, functions: r.functions, theta: Float64Array.from(r.theta), weightsFrom: "backprop.training.make_state in the kernel" });
       },
       "change:frame": () => {
         const f = model.get("frame");
@@ -848,11 +849,11 @@ export class Playground {
     this.driver.reset(this.s);
   }
 
-  onReset({ data, sizes, activations, theta, weightsFrom }) {
+  onReset({ data, sizes, functions, theta, weightsFrom }) {
     this.data = { X: Float64Array.from(data.X), T: Float64Array.from(data.T), Xt: Float64Array.from(data.Xt || []), Tt: Float64Array.from(data.Tt || []), source: data.source };
     this.extent = extentOf(this.data, this.s.data);
-    this.net = new Network(sizes, activations, sizes.slice(1).map((n, l) => new Float64Array(n * sizes[l])), sizes.slice(1).map((n) => new Float64Array(n)));
-    this.probe = new Network(sizes, activations, this.net.W, this.net.b);
+    this.net = new Network(sizes, functions, sizes.slice(1).map((n, l) => new Float64Array(n * sizes[l])), sizes.slice(1).map((n) => new Float64Array(n)));
+    this.probe = new Network(sizes, functions, this.net.W, this.net.b);
     this.net.setParameters(theta);
     this.epoch = 0;
     this.status = "running";
@@ -1156,7 +1157,7 @@ export class Playground {
     const [x0, x1, y0, y1] = this.extent;
     const toPx = (x, y) => [box.x + ((x - x0) / (x1 - x0)) * box.w, box.y + ((y1 - y) / (y1 - y0)) * box.h];
     const L = net.W.length;
-    const range = ACTIVATIONS[net.actNames[L - 1]].range;
+    const range = FUNCTIONS[net.names[L - 1]].range;
     g.imageSmoothingEnabled = true;
     g.drawImage(this.image(this.grid.a[L], 1, 0, range[0] ?? 0, range[1] ?? 1), box.x, box.y, box.w, box.h);
     // The decision boundary a_k = 1/2, by marching squares on the grid.
@@ -1264,7 +1265,7 @@ export class Playground {
           g.fillStyle = this.c.bg; g.fillRect(x, y, cell, cell);
           g.fillStyle = this.c.fg; g.textAlign = "center"; g.fillText(`x${k === 0 ? "₁" : "₂"}`, x + cell / 2, y + cell / 2);
         } else {
-          const a = this.grid.a[l], act = ACTIVATIONS[net.actNames[l - 1]];
+          const a = this.grid.a[l], act = FUNCTIONS[net.names[l - 1]];
           let [lo, hi] = act.range;
           if (lo === null || hi === null) {
             let mn = Infinity, mx = -Infinity;
@@ -1387,7 +1388,7 @@ export class Playground {
     const status = { running: this.playing ? "training" : "paused", solved: "solved (every training pattern right by at least 0.1)", diverged: "diverged" }[this.status] || this.status;
     const sizes = net.sizes.join("-");
     this.epochText.textContent = `epoch ${this.epoch}`;
-    this.summary.textContent = `${this.inspect !== null ? "Inspecting " : ""}Epoch ${epoch}: a ${sizes} network (${net.actNames[0]} hidden units), training error E = ${formatNumber(eTrain)} (${formatNumber(eTrain / P)} per pattern), training accuracy ${Math.round(100 * accTrain)}%${test}; ${status}.`;
+    this.summary.textContent = `${this.inspect !== null ? "Inspecting " : ""}Epoch ${epoch}: a ${sizes} network (${net.names[0]} hidden units), training error E = ${formatNumber(eTrain)} (${formatNumber(eTrain / P)} per pattern), training accuracy ${Math.round(100 * accTrain)}%${test}; ${status}.`;
     const labels = {
       boundary: `Decision boundary at epoch ${epoch}: the network's output over the input plane, blue near 0 and orange near 1, with the boundary where it is one half, the first hidden layer's lines as dashes, and ${P} training points${Pt ? ` and ${Pt} test points (rings)` : ""}. Training accuracy ${Math.round(100 * accTrain)}%.`,
       network: `The ${sizes} network at epoch ${epoch}: each weight drawn as a line whose width is its size, orange when positive and blue when negative; each unit shows its output over the input plane.`,
