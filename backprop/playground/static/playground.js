@@ -869,6 +869,8 @@ export class Playground {
 
   onFrame(f) {
     if (!this.net) return;
+    // Counted for tests and benchmarks: frames whose numbers came from the kernel.
+    if (f.kernel) this.root.dataset.kernelFrames = String((Number(this.root.dataset.kernelFrames) || 0) + 1);
     this.epoch = f.epoch;
     this.status = f.status;
     if (f.theta) {
