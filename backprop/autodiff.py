@@ -36,6 +36,7 @@ __all__ = [
     "NetworkGraph",
     "Node",
     "RouteTimes",
+    "as_lists",
     "backward",
     "engine_gradients",
     "exp",
@@ -177,6 +178,17 @@ def forward_sweep(order: Sequence[Node], wrt: Node) -> dict[int, float]:
             tangent[id(node)] = sum(local * tangent.get(id(parent), 0.0)
                                     for parent, local in zip(node.parents, node.local))
     return tangent
+
+
+def as_lists(output: Node) -> tuple[list[Node], list[list[int]], list[list[float]]]:
+    """The graph behind ``output`` as plain lists: its nodes in topological order (``output``
+    last), and for node ``i`` the positions of its parents, ``parents[i]``, and its local
+    derivatives by them, ``local[i]``. A sweep written on these lists is the engine's
+    :func:`backward` without objects (the exercises of ``book/computational-graphs``)."""
+    order = topological_order(output)
+    where = {id(node): i for i, node in enumerate(order)}
+    return (order, [[where[id(p)] for p in node.parents] for node in order],
+            [list(node.local) for node in order])
 
 
 def _as_node(x: Node | float) -> Node:

@@ -134,6 +134,22 @@ def test_topological_order_lists_parents_first_and_survives_long_chains():
     assert x.grad == pytest.approx(1.0001**20_000, rel=1e-9)
 
 
+def test_as_lists_numbers_the_graph_so_a_list_sweep_gives_the_engines_gradients():
+    rng = np.random.default_rng(6)
+    xs = [ad.Node(v) for v in rng.uniform(-1, 1, 3)]
+    out = run(random_program(rng, 3, 20), xs, BINARY, UNARY_NODE)
+    nodes, parents, local = ad.as_lists(out)
+    assert nodes[-1] is out and len(nodes) == len(parents) == len(local)
+    assert all(p < i for i, ps in enumerate(parents) for p in ps)   # parents come first
+    grad = [0.0] * len(nodes)
+    grad[-1] = 1.0
+    for v in reversed(range(len(nodes))):
+        for u, d in zip(parents[v], local[v]):
+            grad[u] += grad[v] * d
+    ad.backward(out)
+    assert grad == pytest.approx([n.grad for n in nodes], abs=1e-15)
+
+
 def test_forward_sweep_gives_the_reverse_mode_gradient():
     rng = np.random.default_rng(2)
     xs = [ad.Node(v) for v in rng.uniform(-1, 1, 4)]
