@@ -30,7 +30,7 @@ DRAWING_JS = """() => {
 
 
 def _epoch(page) -> int:
-    return int(page.locator(f"{ROOT_SEL} .bp-epoch").inner_text().split()[-1])
+    return int(page.locator(f"{ROOT_SEL} .bp-epoch").text_content().split()[-1])
 
 
 def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
@@ -56,7 +56,11 @@ def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
         errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
         assert errors.count() == 0, errors.first.inner_text()
         root = page.locator(ROOT_SEL)
-        assert "make_state in the kernel" in root.locator(".bp-note").inner_text()
+        # JupyterLab hides cells outside the window: bring the widget into view first.
+        root.scroll_into_view_if_needed()
+        note = root.locator(".bp-note").text_content()
+        assert "make_state in the kernel" in note, \
+            f"no run from the kernel: {root.locator('.bp-message').text_content()!r} {page_errors}"
         assert _epoch(page) == 0
         before = page.evaluate(DRAWING_JS)
 
@@ -70,12 +74,12 @@ def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
         frames = int(root.get_attribute("data-kernel-frames") or 0)
         assert frames >= 100 // 5, f"only {frames} frames of weights came from the kernel"
         assert page.evaluate(DRAWING_JS) != before
-        assert "training error E = " in root.locator(".bp-summary").inner_text()
+        assert "training error E = " in root.locator(".bp-summary").text_content()
 
         # A setting that cannot be trained is refused, and the page says why.
         seed = root.locator("[data-key='seed']")
         seed.fill("-1")
-        seed.press("Enter")
-        assert "must be a whole number" in root.locator(".bp-message").inner_text()
+        seed.press("Tab")  # leaving the box commits it (JupyterLab keeps Enter for itself)
+        assert "must be a whole number" in root.locator(".bp-message").text_content()
         assert not page_errors, page_errors
         browser.close()

@@ -640,7 +640,7 @@ export class Playground {
     this.resizeObserver.observe(this.root);
     driver.on("reset", (r) => this.onReset(r));
     driver.on("frame", (f) => this.onFrame(f));
-    driver.on("error", (m) => this.say(m, "error"));
+    driver.on("error", (m) => { this.awaiting = false; this.say(m, "error"); this.kick(); });
     if (useHash) {
       // A link in the text to "#pg:seed=11" applies those settings to this playground.
       this.onHash = () => {
@@ -846,10 +846,14 @@ export class Playground {
     this.land = null;
     this.landJob = null;
     this.say("", "");
+    // Busy until the driver answers with the new run (the kernel may take a moment).
+    this.awaiting = true;
+    this.root.dataset.busy = "1";
     this.driver.reset(this.s);
   }
 
   onReset({ data, sizes, functions, theta, weightsFrom }) {
+    this.awaiting = false;
     this.data = { X: Float64Array.from(data.X), T: Float64Array.from(data.T), Xt: Float64Array.from(data.Xt || []), Tt: Float64Array.from(data.Tt || []), source: data.source };
     this.extent = extentOf(this.data, this.s.data);
     this.net = new Network(sizes, functions, sizes.slice(1).map((n, l) => new Float64Array(n * sizes[l])), sizes.slice(1).map((n) => new Float64Array(n)));
@@ -935,7 +939,7 @@ export class Playground {
     const cost = performance.now() - t0;
     this.costEma = 0.9 * this.costEma + 0.1 * cost;
     this.adapt();
-    const busy = this.playing || this.dirty || this.landJob || this.landDue > 0;
+    const busy = this.awaiting || this.playing || this.dirty || this.landJob || this.landDue > 0;
     // Tests and benchmarks wait for data-busy="0": nothing left to draw or compute.
     this.root.dataset.busy = busy ? "1" : "0";
     if (busy) this.kick();
