@@ -130,9 +130,11 @@ def output_delta(loss: str = "cross_entropy", n_outputs: int = 1) -> OutputDelta
     if K < 1 or (loss == "softmax_cross_entropy" and K < 2):
         raise ValueError(f"n_outputs = {n_outputs!r}: give at least 1 output unit (2 for a "
                          "softmax, whose outputs are the probabilities of 2 or more classes)")
-    a = list(sp.symbols(f"a_1:{K + 1}", positive=True))
-    t = list(sp.symbols(f"t_1:{K + 1}", real=True))
-    net = list(sp.symbols(rf"\mathrm{{net}}_1:{K + 1}", real=True))
+    # One unit is unit k of the notation table; several are numbered 1..K.
+    idx = ["k"] if K == 1 else [str(k) for k in range(1, K + 1)]
+    a = [sp.Symbol(f"a_{i}", positive=True) for i in idx]
+    t = [sp.Symbol(f"t_{i}", real=True) for i in idx]
+    net = [sp.Symbol(rf"\mathrm{{net}}_{i}", real=True) for i in idx]
     E_a = _ERRORS[loss](t, a)
     dE_da = sp.Matrix([sp.factor(sp.diff(E_a, ak)) for ak in a])
     if LOSSES[loss] == "softmax":
@@ -147,7 +149,9 @@ def output_delta(loss: str = "cross_entropy", n_outputs: int = 1) -> OutputDelta
     for r, c in zip(raw, claimed_raw):
         if not equivalent(r, c):
             raise AssertionError(f"{loss}: da/dnet = {r}, not the claimed {c}")
-    delta = (-jacobian.T * dE_da).applyfunc(sp.factor)
+    # Cancel the fractions (cross-entropy) but leave a product as SymPy multiplied it.
+    delta = (-jacobian.T * dE_da).applyfunc(
+        lambda d: d if d.is_polynomial(*a, *t) else sp.factor(d))
     # The short rules: (t - a) f'(net) for the squared error, t - a for both cross-entropies.
     rule = sp.Matrix([(tk - ak) * ak * (1 - ak) if loss == "half_sse" else tk - ak
                       for tk, ak in zip(t, a)])
