@@ -11,7 +11,8 @@ derives or uses it:
 * ``efficiency`` - the cost of the naive derivative against the backward pass
 * ``worked_example`` - Mazur's 2-2-2 example, exactly
 * ``training`` - many networks at once, momentum, recorded runs, landscape slices
-* ``plotting`` - pure drawing functions; ``widgets`` - the dashboards that wire controls to them
+* ``plotting`` - pure drawing functions, one module per figure family; ``widgets`` - the
+  dashboards that wire controls to them
 * ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
 """
 

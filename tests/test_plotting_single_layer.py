@@ -1,6 +1,5 @@
 """backprop.plotting, single-layer figures: the decision line is drawn where w . x + b = 0,
-no line appears when both weights are zero, the animation is self-contained and small, and
-bad input is refused."""
+no line appears when both weights are zero, and bad input is refused."""
 
 from __future__ import annotations
 
@@ -12,11 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from backprop.perceptron import gate_data  # noqa: E402
-from backprop.plotting import (  # noqa: E402
-    draw_error_surface,
-    draw_threshold_unit,
-    perceptron_animation_html,
-)
+from backprop.plotting.single_layer import draw_error_surface, draw_threshold_unit  # noqa: E402
 
 
 def _decision_line(ax):
@@ -40,19 +35,6 @@ def test_no_line_for_zero_weights():
 def test_threshold_unit_refuses_wrong_shapes():
     with pytest.raises(ValueError, match="shape"):
         draw_threshold_unit(np.zeros((4, 3)), np.zeros(4), (1, 1), 0)
-
-
-def test_animation_is_offline_and_small():
-    X, T = gate_data("XOR")
-    frames = np.array([[0, 0, 0], [1, 1, -1], [-1, 0, 1]], dtype=float)
-    html = perceptron_animation_html(frames, X, T, dpi=40)
-    assert "font-awesome" not in html and "cdn" not in html.lower()
-    assert html.count("data:image/png;base64") == 3
-    marked = perceptron_animation_html(frames, X, T, marks=[None, 1, 2], dpi=40)
-    assert marked != html  # the ringed pattern is drawn
-    assert len(html) < 200_000
-    with pytest.raises(ValueError, match="one row"):
-        perceptron_animation_html(np.zeros((3, 2)), X, T)
 
 
 def test_error_surface_draws_paths_and_checks_shape():

@@ -71,23 +71,3 @@ def test_identity_network_delta_is_product_of_transposes():
     delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
     assert all(equivalent(lin.whole_gradient(lin.W[0][p, q]), -delta1[p] * lin.inputs[q])
                for p in range(3) for q in range(2))
-
-
-def test_draw_error_flow_widths_follow_the_deltas():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from backprop.plotting import draw_error_flow
-
-    W = [np.array([[1.0, 0.0]]), np.array([[2.0], [0.5]])]  # sizes (2, 1, 2)
-    deltas = [np.array([0.3]), np.array([0.1, 0.4])]
-    ax = draw_error_flow((2, 1, 2), W, deltas)
-    arrows = {a.get_gid(): a.arrow_patch.get_linewidth() for a in ax.texts
-              if a.get_gid() and a.get_gid().startswith("flow-")}
-    assert len(arrows) == 4
-    # |w delta|: 0.2 (layer 2, unit 1) < 0.3 (layer 1, from input 1); 0 for input 2
-    assert arrows["flow-2-1-1"] < arrows["flow-1-1-1"] and arrows["flow-1-1-2"] < 1
-    with pytest.raises(ValueError, match="need 2 weight matrices"):
-        draw_error_flow((2, 1, 2), W[:1], deltas)
-    plt.close("all")

@@ -1,6 +1,6 @@
-"""backprop.plotting: the network diagrams highlight exactly the paths from a weight to the
-error, the agreement plot shows one point per network and route, and bad input is refused
-with a message that says what to change."""
+"""backprop.plotting.diagrams: the network diagrams highlight exactly the paths from a weight
+to the error, the error-flow arrows are as wide as the share of delta they carry, and bad
+input is refused with a message that says what to change."""
 
 from __future__ import annotations
 
@@ -11,18 +11,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from backprop import Network  # noqa: E402
-from backprop.gradcheck import compare_routes  # noqa: E402
-from backprop.plotting import (  # noqa: E402
-    PATH_COLOUR,
-    QUIET_COLOUR,
-    WEIGHT_COLOUR,
+from backprop.plotting.diagrams import (  # noqa: E402
+    draw_error_flow,
     draw_network,
     hidden_weight_paths,
     output_weight_path,
-    plot_route_agreement,
 )
-from backprop.symbolic import SymbolicNetwork  # noqa: E402
+from backprop.plotting.style import PATH_COLOUR, QUIET_COLOUR, WEIGHT_COLOUR  # noqa: E402
 
 
 def _lines_by_colour(ax) -> dict[str, set[str]]:
@@ -73,29 +68,20 @@ def test_plain_diagram_highlights_nothing():
     (lambda: draw_network((2, 0, 1)), "at least an input and an output layer"),
     (lambda: draw_network("abc"), "sequence of unit counts"),
     (lambda: draw_network((2, 2, 1), layer_names=["a", "b"]), "2 layer names given for 3"),
-    (lambda: plot_route_agreement([]), "no comparisons"),
 ])
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
 
-def test_agreement_plot_has_one_point_per_network_and_route():
-    rng = np.random.default_rng(3)
-    sizes = (2, 2, 1)
-    g = SymbolicNetwork(sizes).lambdify_gradients()
-    results = []
-    for n in range(3):
-        net = Network(sizes, rng=rng)
-        X, T = rng.normal(size=(3, 2)), rng.uniform(size=(3, 1))
-        results.append(compare_routes(net, X, T, g, f"net {n}"))
-    ax = plot_route_agreement(results)
-    sympy_line = next(line for line in ax.lines if line.get_gid() == "route-sympy")
-    fd_line = next(line for line in ax.lines if line.get_gid() == "route-numerical")
-    assert len(sympy_line.get_ydata()) == len(fd_line.get_ydata()) == 3
-    # SymPy agrees to rounding; finite differences only to their truncation error
-    assert np.all(np.asarray(sympy_line.get_ydata()) < 1e-13)
-    assert np.all(np.asarray(fd_line.get_ydata()) < 1e-7)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["net 0", "net 1", "net 2"]
-    with pytest.raises(ValueError, match="2 index arrays given for 3 networks"):
-        plot_route_agreement(results, [np.arange(2)] * 2)
+def test_error_flow_widths_follow_the_deltas():
+    W = [np.array([[1.0, 0.0]]), np.array([[2.0], [0.5]])]  # sizes (2, 1, 2)
+    deltas = [np.array([0.3]), np.array([0.1, 0.4])]
+    ax = draw_error_flow((2, 1, 2), W, deltas)
+    arrows = {a.get_gid(): a.arrow_patch.get_linewidth() for a in ax.texts
+              if a.get_gid() and a.get_gid().startswith("flow-")}
+    assert len(arrows) == 4
+    # |w delta|: 0.2 (layer 2, unit 1) < 0.3 (layer 1, from input 1); 0 for input 2
+    assert arrows["flow-2-1-1"] < arrows["flow-1-1-1"] and arrows["flow-1-1-2"] < 1
+    with pytest.raises(ValueError, match="need 2 weight matrices"):
+        draw_error_flow((2, 1, 2), W[:1], deltas)
