@@ -89,7 +89,9 @@ class Number:
         v = float(value)
         if self.kind == "magnitude":
             return self.value <= v < (self.upper or float("inf"))
-        tol = self.tolerance * (2 if self.relation == "~" else 1) * (1 + 1e-9) + 1e-300
+        tol = self.tolerance * (1 + 1e-9)
+        if self.relation == "~":  # "about": one unit of the last digit, or 5% if exact
+            tol = 2 * tol if tol else 0.05 * abs(self.value)
         if self.kind == "power" and self.relation in ("=", "~"):
             return v != 0 and (v > 0) == (self.value > 0) and \
                 abs(math.log10(abs(v)) - math.log10(abs(self.value))) <= 0.5
@@ -110,11 +112,19 @@ def _qualifier(text: str, start: int) -> str:
     return "="
 
 
+def _unary(text: str, i: int) -> bool:
+    """Is the minus sign at ``text[i]`` a number's sign (not a subtraction)?"""
+    before = text[:i].rstrip()
+    return not before or before[-1] in "=(,[{<>:;≈≤≥" or \
+        bool(re.search(r"\\(?:approx|le|leq|ge|geq|lt|gt|sim|quad|qquad|pm|in)$", before)) or \
+        bool(re.search(r"(?:^|\s)(?:is|are|of|at|to|by|and|or|from|was|be|gives?)$", before))
+
+
 def _numeral(m: re.Match[str], base: int, text: str) -> Number:
     whole = m.group("int").replace(",", "")
     dec = m.group("dec") or ""
     exp = int((m.group("exp") or "0").replace("−", "-"))
-    sign = -1.0 if m.group("sign") else 1.0
+    sign = -1.0 if m.group("sign") and _unary(text, m.start()) else 1.0
     value = sign * float(f"{whole}.{dec or 0}") * 10.0 ** exp
     kind = "percent" if m.group("pct") else "numeral"
     tolerance = 0.5 * 10.0 ** (exp - len(dec)) if (dec or exp or kind == "percent") else 0.0
@@ -135,8 +145,9 @@ def _words(text: str, base: int) -> list[Number]:
             if stem not in WORDS:
                 continue
             value = WORDS[stem]
-        elif word in PLURALS:
-            low, high = PLURALS[word]
+        elif word in PLURALS or (word in ("hundred", "thousand") and re.search(
+                r"(?:a few|several|some)\s+$", text[:m.start()].lower())):
+            low, high = PLURALS.get(word) or PLURALS[word + "s"]
             out.append(Number(m.group(0), low, base + m.start(), base + m.end(), 0.0,
                               "magnitude", "=", high))
             continue
@@ -198,9 +209,11 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
                          for m in re.finditer(r"[_^]", rest)])
     for m in _FRACTION.finditer(rest):
         p, q = (int(g) for g in m.groups() if g is not None)
+        minus = re.search(r"[-−]\s*$", rest[:m.start()])
+        sign = -1 if minus and _unary(rest, minus.start()) else 1
         if q:
-            found.append(Number(m.group(0), p / q, base + m.start(), base + m.end(), 0.0,
-                                "fraction", qualifier(m.start())))
+            found.append(Number(m.group(0), sign * p / q, base + m.start(), base + m.end(),
+                                0.0, "fraction", qualifier(m.start())))
         hidden.append(m.span())
     rest = _blank(rest, hidden)
     rest = re.sub(r"\\[a-zA-Z]+", lambda m: " " * len(m.group(0)), rest)
@@ -213,7 +226,7 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
 
 _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-zA-Z])'?"
                           r"(?:\s*[_^](?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\?\w))*\s*")
-_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\\[dt]?frac\s*\S+)\s*")
+_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\d+\s*/\s*\d+|\\[dt]?frac\s*\S+)\s*")
 
 
 def _formula_constant(n: Number, math: str, base: int) -> bool:
@@ -453,7 +466,9 @@ def _claims_in(code: str) -> list[tuple[int, str]]:
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
+    """The phrase, with any line breaks, and with YAML's doubled quote in captions."""
+    words = (re.escape(w).replace("'", "'{1,2}") for w in phrase.split())
+    return re.compile(r"\s+".join(words))
 
 
 def scan_chapter(path: str | Path) -> Report:

@@ -11,14 +11,14 @@ the hidden-layer rule in ``book/hidden-layer``, the recursion for any depth in
 Equality of two routes is decided without :func:`sympy.simplify` (which can take minutes on
 a two-hidden-layer expression): :func:`equivalent` uses ``cancel`` when the difference is a
 rational function and otherwise evaluates it to 50 significant digits at random rational
-points.
+points. It is the package's one equality test for expressions: the exercise checkers call it
+too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -99,10 +99,18 @@ def derivative_in_terms_of_activation(name: str) -> tuple[sp.Expr, sp.Expr]:
 
 
 # --------------------------------------------------------------------------- equality
-def _random_rational(rng: np.random.Generator) -> sp.Rational:
-    # Small rationals keep exp() and tanh() well inside float range while still being
-    # "generic": a false identity would have to vanish at every one of them.
-    return sp.Rational(int(rng.integers(-30, 31)), int(rng.integers(7, 23)))
+def _random_value(symbol: sp.Symbol, rng: np.random.Generator) -> sp.Rational:
+    # Small rationals keep exp() and cosh() well inside float range while still being
+    # "generic": a false identity would have to vanish at every one of them. A symbol's
+    # assumptions are respected, since an identity may hold only where they do
+    # (sqrt(a**2) = a for a positive a).
+    if symbol.is_integer:
+        value = sp.Integer(int(rng.integers(1, 7)))
+    else:
+        value = sp.Rational(int(rng.integers(1, 31)), int(rng.integers(7, 23)))
+    if symbol.is_nonnegative or symbol.is_positive or rng.random() < 0.5:
+        return value
+    return -value
 
 
 def equivalent(
@@ -113,25 +121,47 @@ def equivalent(
     digits: int = 50,
     rng: np.random.Generator | None = None,
 ) -> bool:
-    """Decide whether two expressions are the same function of their free symbols.
+    """Decide whether two expressions are the same function of their free symbols: the one
+    equality test of the book's checks and of the exercise checkers.
 
-    A rational difference is decided exactly with :func:`sympy.cancel`. Otherwise the
-    difference is evaluated at ``points`` random rational points to ``digits`` significant
-    figures; an identity passes at every point, a non-identity fails at almost every one.
+    A difference that is a rational function of the symbols is decided exactly, by
+    :func:`sympy.cancel`. Any other (exp, log, tanh, cosh, sin, sqrt, erf, ...) is evaluated
+    at ``points`` random rational points, drawn within each symbol's assumptions, to
+    ``digits`` significant figures: an identity vanishes at every point to within rounding,
+    a non-identity fails at almost every one. A point where either side is undefined is
+    replaced by another. Never calls :func:`sympy.simplify`, which can take minutes on a
+    whole network's error.
     """
     rng = np.random.default_rng(20_240_921) if rng is None else rng
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
-    if not diff.has(sp.exp, sp.log, sp.tanh, sp.atanh, sp.Abs):
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    diff = lhs - rhs
+    if diff == 0:
+        return True
+    if diff.is_rational_function(*diff.free_symbols):
         return sp.cancel(sp.together(diff)) == 0
-    symbols = sorted(diff.free_symbols, key=str)
+    # Every symbol of either side, also those that cancel in the difference.
+    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
     scale = sp.Float(10) ** (-(digits - 12))
-    for _ in range(points):
-        point = {s: _random_rational(rng) for s in symbols}
-        size = abs(sp.sympify(lhs).evalf(digits, subs=point)) + 1
-        value = abs(diff.evalf(digits, subs=point))
-        if not value.is_number or value > scale * size:
+    tested = 0
+    for _ in range(20 * points):
+        point = {s: _random_value(s, rng) for s in symbols}
+        # Exact substitution first: at a pole it gives zoo or nan, where evalf(subs=...)
+        # would return a large meaningless number.
+        left, right = lhs.xreplace(point).evalf(digits), rhs.xreplace(point).evalf(digits)
+        if not (_finite_number(left) and _finite_number(right)):
+            continue  # a pole or a branch point: try elsewhere
+        if abs(left - right) > scale * (abs(left) + 1):
             return False
-    return True
+        tested += 1
+        if tested == points:
+            return True
+    raise ValueError(f"could not find {points} points where both sides are defined; give "
+                     f"symbols assumptions (e.g. positive=True) that describe their domain")
+
+
+def _finite_number(value: sp.Expr) -> bool:
+    return bool(value.is_number) and value.is_finite is not False and not value.has(
+        sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
 # --------------------------------------------------------------------------- generic rules
@@ -402,9 +432,3 @@ class SymbolicNetwork:
             return np.array(f(list(x), list(t), list(theta)), dtype=float)
 
         return g
-
-
-def exact_fraction(value: float) -> sp.Rational:
-    """A float as the exact rational it stores (for feeding NumPy numbers to SymPy)."""
-    f = Fraction(value)
-    return sp.Rational(f.numerator, f.denominator)

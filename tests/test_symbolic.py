@@ -46,6 +46,33 @@ def test_hidden_rule_is_delta_times_input(name):
     assert len(rule.steps["paths"]) == 3
 
 
+@pytest.mark.parametrize("lhs,rhs", [
+    (sp.cosh(sp.Symbol("x")) ** 2 - sp.sinh(sp.Symbol("x")) ** 2, 1),
+    (sp.sin(sp.Symbol("x")) ** 2 + sp.cos(sp.Symbol("x")) ** 2, 1),
+    (sp.sinh(2 * sp.Symbol("x")), 2 * sp.sinh(sp.Symbol("x")) * sp.cosh(sp.Symbol("x"))),
+    (sp.erf(sp.Symbol("x")) + sp.erf(-sp.Symbol("x")), 0),
+    (sp.sqrt(sp.Symbol("a", positive=True) ** 2 * sp.Symbol("x") ** 2),
+     sp.Symbol("a", positive=True) * sp.sqrt(sp.Symbol("x") ** 2)),
+    (sp.log(sp.Symbol("a", positive=True) * sp.exp(sp.Symbol("x", real=True))),
+     sp.log(sp.Symbol("a", positive=True)) + sp.Symbol("x", real=True)),
+])
+def test_equivalent_accepts_true_identities_outside_exp_and_tanh(lhs, rhs):
+    assert S.equivalent(lhs, rhs)
+    assert not S.equivalent(lhs, rhs + sp.Rational(1, 10**12))
+
+
+def test_equivalent_handles_poles_and_symbols_that_cancel():
+    x, y = sp.symbols("x y")
+    # 1/(x - 1) has a pole at x = 1, a value the random points can take.
+    assert S.equivalent(sp.cos(x) / (x - 1) + y, sp.cos(x) * (x + 1) / (x**2 - 1) + y,
+                        points=40)
+    # y cancels in the difference but both sides still need a value for it.
+    assert S.equivalent(y + sp.tanh(x), y + 2 / (1 + sp.exp(-2 * x)) - 1)
+    nowhere = sp.Piecewise((sp.cos(x), x > 100), (sp.nan, True))  # undefined at every point
+    with pytest.raises(ValueError, match="could not find 6 points"):
+        S.equivalent(nowhere, sp.cos(x))
+
+
 def test_equivalent_says_no_to_a_wrong_identity():
     x, y = sp.symbols("x y")
     assert not S.equivalent(sp.exp(x) * y, sp.exp(x) * y + x * sp.Float("1e-20"))
