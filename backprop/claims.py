@@ -99,7 +99,7 @@ class Number:
             return v <= self.value + tol
         if self.relation == ">=":
             return v >= self.value - tol
-        return abs(v - self.value) <= tol + 1e-12 * abs(self.value)
+        return abs(v - self.value) <= tol + 1e-12 * max(1.0, abs(self.value))
 
 
 def _qualifier(text: str, start: int) -> str:
@@ -221,7 +221,7 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
         n = _numeral(m, base, math)
         found.append(Number(n.text, n.value, n.start, n.end, n.tolerance, n.kind,
                             qualifier(m.start())))
-    return [n for n in found if not _formula_constant(n, math, base)]
+    return [n for n in found if not _formula_constant(n, math, base, before)]
 
 
 _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-zA-Z])'?"
@@ -229,13 +229,24 @@ _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-z
 _LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\d+\s*/\s*\d+|\\[dt]?frac\s*\S+)\s*")
 
 
-def _formula_constant(n: Number, math: str, base: int) -> bool:
-    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value:
-    ``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not."""
+#: Words after which a math span holding only a number states a value ("answers $1/2$");
+#: elsewhere ("the factor $\\tfrac12$", a table of local derivatives) it is a formula.
+_VALUE_WORDS = ("is", "are", "was", "be", "exactly", "answers", "answer", "outputs", "output",
+                "gives", "give", "equals", "equal", "constant", "bias", "at", "to", "near",
+                "about", "only")
+
+
+def _formula_constant(n: Number, math: str, base: int, before: str = "") -> bool:
+    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value
+    (``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not)
+    or the sentence gives the number as a value ("the output is $\\tfrac12$")."""
     if n.kind not in ("numeral", "fraction") or n.value not in (0.0, 1.0, 2.0, 0.5, -1.0):
         return False
     if n.kind == "numeral" and "." in n.text:
         return False
+    if _LONE_VALUE.fullmatch(math):
+        last = re.findall(r"[a-z]+", before[-16:].lower())
+        return not (last and last[-1] in _VALUE_WORDS and before.rstrip().endswith(last[-1]))
     pieces = re.split(r"(,|\\[qt]?quad|\\text\{[^}]*\}|\\[;,!]|\\\\|&|"
                       + _RELATION.pattern + ")", math)
     offset, spans = 0, []
@@ -253,7 +264,8 @@ def _formula_constant(n: Number, math: str, base: int) -> bool:
 
 
 _ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<body>[^`]*)`")
-_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\n(?!\s*\n))+?)\$",
+                   re.S)  # inline math may run over a line break, not over a blank line
 #: Roles whose text is computed by the kernel: a number written there is checked.
 COMPUTED_ROLES = ("glue", "glue:text", "glue:md", "glue:math", "glue:any", "glue:figure",
                   "eval", "eval:text", "eval:md", "eval:math")
