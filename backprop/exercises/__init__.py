@@ -30,6 +30,11 @@ from .backpropagation import (
                               check_output_weight_gradient,
                               check_tanh_bias_gradient,
 )
+from .computational_graphs import (
+                              check_div_local,
+                              check_sweep_fixed,
+                              check_tied_weight_gradient,
+)
 from .foundations import (
                               check_bipolar_sigmoid_slope,
                               check_gradient_descent,
@@ -79,6 +84,7 @@ __all__ = [
     "run_limited", "set_student", "stopped", "student_rng", "variant_sizes", "wrong",
     # the checks the chapters call, by part of the book
     "check_backward_deltas", "check_bipolar_sigmoid_slope", "check_bishop_delta",
+    "check_div_local", "check_sweep_fixed", "check_tied_weight_gradient",
     "check_gradient_descent", "check_hidden_delta", "check_hidden_deltas", "check_line_errors",
     "check_linear_hidden_deltas", "check_mazur_bias_gradient", "check_mazur_step",
     "check_momentum_epochs", "check_net_along_normal", "check_nielsen_deltas",
