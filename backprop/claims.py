@@ -366,8 +366,8 @@ class Report:
                  f"{self.computed} computed roles, {len(self.unchecked)} unchecked, "
                  f"{len(self.stale)} stale claim(s)"]
         lines += [f"  line {ln}: {num!r} in {ctx!r}" for ln, num, ctx in self.unchecked]
-        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section"
-                  for ln, p in self.stale]
+        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section, or states "
+                  "no number" for ln, p in self.stale]
         return "\n".join(lines)
 
 
@@ -505,7 +505,7 @@ def scan_chapter(path: str | Path) -> Report:
             pattern = _phrase_pattern(phrase)
             hits = [m.span() for a, b in prose if sec[0] <= a < sec[1]
                     for m in pattern.finditer(source, a, b)]
-            if not hits:
+            if not hits or not [n for n in numbers_in(phrase) if not _structural(phrase, n)]:
                 stale.append((source.count("\n", 0, cell_start) + line, phrase))
             covered[sec] += hits
     unchecked, counted, claimed, computed = [], 0, 0, 0
