@@ -9,7 +9,9 @@ stored, so the student edition carries no answer.
 The subpackage is the feedback framework (:mod:`.framework`: the check shape, variants,
 time limits; :mod:`.wire`: the plain-data channel between the student's code and the
 judge; :mod:`.judging`: tolerant comparisons) and the checks of each part of the book:
-:mod:`.foundations`, :mod:`.backpropagation`, :mod:`.watching`, :mod:`.appendices`.
+:mod:`.foundations`, :mod:`.backpropagation` (and :mod:`.computational_graphs` for
+``book/computational-graphs``, which would push it past 500 lines), :mod:`.watching`,
+:mod:`.appendices`.
 Writing a new check is described in ``CONTRIBUTING.md``; the grader (``tools/coursework``)
 runs the two halves of every check apart, the student's half in a sandbox; instructors
 read about both in ``book/instructor-guide``.
