@@ -15,7 +15,8 @@ derives or uses it:
 * ``training`` - many networks at once, momentum, recorded runs, landscape slices
 * ``plotting`` - pure drawing functions, one module per figure family; ``widgets`` - the
   dashboards that wire controls to them
-* ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
+* ``exercises`` - automatic feedback (the student edition, the sandboxed grader and the
+  nbgrader export are a separate tool, ``tools/coursework``)
 """
 
 from .network import ACTIVATIONS, Network, NetworkInputError, get_activation, half_sse

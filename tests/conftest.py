@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop import coursework
+import coursework
 
 ROOT = Path(__file__).resolve().parents[1]
 
