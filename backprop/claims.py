@@ -99,7 +99,7 @@ class Number:
             return v <= self.value + tol
         if self.relation == ">=":
             return v >= self.value - tol
-        return abs(v - self.value) <= tol + 1e-12 * abs(self.value)
+        return abs(v - self.value) <= tol + 1e-12 * max(1.0, abs(self.value))
 
 
 def _qualifier(text: str, start: int) -> str:
@@ -221,7 +221,7 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
         n = _numeral(m, base, math)
         found.append(Number(n.text, n.value, n.start, n.end, n.tolerance, n.kind,
                             qualifier(m.start())))
-    return [n for n in found if not _formula_constant(n, math, base)]
+    return [n for n in found if not _formula_constant(n, math, base, before)]
 
 
 _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-zA-Z])'?"
@@ -229,13 +229,24 @@ _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-z
 _LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\d+\s*/\s*\d+|\\[dt]?frac\s*\S+)\s*")
 
 
-def _formula_constant(n: Number, math: str, base: int) -> bool:
-    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value:
-    ``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not."""
+#: Words after which a math span holding only a number states a value ("answers $1/2$");
+#: elsewhere ("the factor $\\tfrac12$", a table of local derivatives) it is a formula.
+_VALUE_WORDS = ("is", "are", "was", "be", "exactly", "answers", "answer", "outputs", "output",
+                "gives", "give", "equals", "equal", "constant", "bias", "at", "to", "near",
+                "about", "only")
+
+
+def _formula_constant(n: Number, math: str, base: int, before: str = "") -> bool:
+    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value
+    (``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not)
+    or the sentence gives the number as a value ("the output is $\\tfrac12$")."""
     if n.kind not in ("numeral", "fraction") or n.value not in (0.0, 1.0, 2.0, 0.5, -1.0):
         return False
     if n.kind == "numeral" and "." in n.text:
         return False
+    if _LONE_VALUE.fullmatch(math):
+        last = re.findall(r"[a-z]+", before[-16:].lower())
+        return not (last and last[-1] in _VALUE_WORDS and before.rstrip().endswith(last[-1]))
     pieces = re.split(r"(,|\\[qt]?quad|\\text\{[^}]*\}|\\[;,!]|\\\\|&|"
                       + _RELATION.pattern + ")", math)
     offset, spans = 0, []
@@ -253,7 +264,8 @@ def _formula_constant(n: Number, math: str, base: int) -> bool:
 
 
 _ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<body>[^`]*)`")
-_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\n(?!\s*\n))+?)\$",
+                   re.S)  # inline math may run over a line break, not over a blank line
 #: Roles whose text is computed by the kernel: a number written there is checked.
 COMPUTED_ROLES = ("glue", "glue:text", "glue:md", "glue:math", "glue:any", "glue:figure",
                   "eval", "eval:text", "eval:md", "eval:math")
@@ -354,8 +366,8 @@ class Report:
                  f"{self.computed} computed roles, {len(self.unchecked)} unchecked, "
                  f"{len(self.stale)} stale claim(s)"]
         lines += [f"  line {ln}: {num!r} in {ctx!r}" for ln, num, ctx in self.unchecked]
-        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section"
-                  for ln, p in self.stale]
+        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section, states no "
+                  "number, or gives a different number of values" for ln, p in self.stale]
         return "\n".join(lines)
 
 
@@ -448,8 +460,8 @@ def _merge(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:
     return out
 
 
-def _claims_in(code: str) -> list[tuple[int, str]]:
-    """``(line within the cell, phrase)`` of every ``claim("...", ...)`` call."""
+def _claims_in(code: str) -> list[tuple[int, str, int | None]]:
+    """``(line within the cell, phrase, number of values or None)`` of every ``claim(...)``."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -461,7 +473,8 @@ def _claims_in(code: str) -> list[tuple[int, str]]:
                 (isinstance(node.func, ast.Attribute) and node.func.attr == "claim")):
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                out.append((node.lineno, first.value))
+                starred = any(isinstance(a, ast.Starred) for a in node.args[1:])
+                out.append((node.lineno, first.value, None if starred else len(node.args) - 1))
     return out
 
 
@@ -489,11 +502,12 @@ def scan_chapter(path: str | Path) -> Report:
     stale = []
     for cell_start, code in cells:
         sec = section_of(cell_start)
-        for line, phrase in _claims_in(code):
+        for line, phrase, n_values in _claims_in(code):
             pattern = _phrase_pattern(phrase)
             hits = [m.span() for a, b in prose if sec[0] <= a < sec[1]
                     for m in pattern.finditer(source, a, b)]
-            if not hits:
+            stated = len([n for n in numbers_in(phrase) if not _structural(phrase, n)])
+            if not hits or not stated or n_values not in (None, stated):
                 stale.append((source.count("\n", 0, cell_start) + line, phrase))
             covered[sec] += hits
     unchecked, counted, claimed, computed = [], 0, 0, 0
