@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import nbformat
 import pytest
 
 import coursework as cw
-from conftest import ROOT
+from conftest import ROOT, sandbox_or_skip
 from coursework import analysis
 from coursework import edition as ed
 
@@ -194,14 +193,8 @@ def test_graded_blank_every_exercise_is_not_yet_and_no_cell_raises(edition, tmp_
     """The edition's notebooks through the sandboxed grader (only the cells the exercises
     need run, so no chapter is executed a second time in the test suite)."""
     from coursework import classroom, grading
-    from coursework.sandbox import Sandbox, SandboxUnavailable
 
-    try:
-        Sandbox().check()
-    except SandboxUnavailable as exc:
-        if os.environ.get("BACKPROP_REQUIRE_SANDBOX"):
-            raise
-        pytest.skip(f"no sandbox on this machine: {exc}")
+    sandbox_or_skip()
     subs = tmp_path / "subs"
     subs.mkdir()
     for path in CHAPTERS:

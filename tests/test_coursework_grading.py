@@ -19,23 +19,14 @@ import nbformat
 import pytest
 
 import coursework as cw
-from conftest import ROOT
+from conftest import ROOT, sandbox_or_skip
 from coursework import edition
-from coursework.sandbox import Sandbox, SandboxUnavailable
+from coursework.sandbox import SandboxUnavailable
 
 DEMO = ROOT / "tests" / "data" / "coursework" / "coursework-demo.md"
 L1, L2, L3, L4, L5 = (f"ex-coursework-demo-{n}" for n in range(1, 6))
 CANARY = "grader-secret-7f3a9c"          # an environment variable of the instructor
 MARKER = "survivor-4d1e"                 # in the command line of any process a cheat starts
-
-
-def _sandbox_or_skip() -> None:
-    try:
-        Sandbox().check()
-    except SandboxUnavailable as exc:
-        if os.environ.get("BACKPROP_REQUIRE_SANDBOX"):
-            raise
-        pytest.skip(f"no sandbox on this machine: {exc}")
 
 
 STUB = {L1: "dE_dw = None",
@@ -197,7 +188,7 @@ def _class(blank, port: int, secret_file: Path) -> list[tuple[str, object, tuple
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    _sandbox_or_skip()
+    sandbox_or_skip()
     tmp = tmp_path_factory.mktemp("grading")
     edition.build_student_edition(ROOT, tmp / "edition", [DEMO], package=False)
     edition.build_student_edition(ROOT, tmp / "other", [ROOT / "book" / "output-layer.md"],

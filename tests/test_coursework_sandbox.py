@@ -9,19 +9,14 @@ import sys
 
 import pytest
 
-from coursework.sandbox import Limits, Sandbox, SandboxUnavailable, seccomp_filter
+from conftest import sandbox_or_skip
+from coursework.sandbox import Limits, Sandbox, seccomp_filter
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
-    box = Sandbox(Limits(cell_seconds=5, run_seconds=60, tmp_mb=8, file_mb=1))
-    try:
-        box.check()
-    except SandboxUnavailable as exc:
-        if os.environ.get("BACKPROP_REQUIRE_SANDBOX"):
-            raise
-        pytest.skip(f"no sandbox on this machine: {exc}")
-    return box
+    sandbox_or_skip()
+    return Sandbox(Limits(cell_seconds=5, run_seconds=60, tmp_mb=8, file_mb=1))
 
 
 def run_cells(box: Sandbox, *sources: str) -> dict[int, dict | None]:

@@ -17,22 +17,23 @@ import sympy as sp
 from .. import symbolic
 from .framework import Call, Ran, Verdict, correct, not_yet, wrong
 
-__all__ = ["as_array", "close", "compare_calls", "judge_expression", "judge_number",
+__all__ = ["as_array", "close", "compare_calls", "compare_layers", "judge_expression",
+           "judge_number",
            "plain", "plain_name", "same", "same_array", "tolerance"]
 
 
 # --------------------------------------------------------------------------- numbers
 def tolerance(*arrays: Any) -> float:
-    """The relative tolerance for results computed in the precision of ``arrays``: about 32
-    float32 ulps (4e-6) at least, because honest work may round through float32 anywhere
-    (an input cast with ``astype``) and still come back as float64; more for float16. Every
-    named mistake is off by far more."""
-    eps = float(np.finfo(np.float32).eps)
+    """The relative tolerance for results computed in the precision of ``arrays``: 64 ulps
+    of their dtype, and never below 4e-6 (about 32 float32 ulps), because honest work may
+    round through float32 anywhere (an input cast with ``astype``) and still come back as
+    float64. Every named mistake is off by far more."""
+    eps = float(np.finfo(np.float64).eps)
     for a in arrays:
         dt = np.asarray(a).dtype
         if dt.kind in "fc":
             eps = max(eps, float(np.finfo(dt).eps))
-    return 32 * eps
+    return max(4e-6, 64 * eps)
 
 
 def as_array(value: Any) -> np.ndarray | None:
@@ -50,8 +51,9 @@ def as_array(value: Any) -> np.ndarray | None:
 
 def close(got: Any, want: Any, *, rtol: float | None = None) -> bool:
     """``got`` equals ``want`` (same shape) to the precision ``got`` was computed in: each
-    entry within ``rtol`` of the reference's magnitude, scaled by the largest entry so that
-    cancellation near zero is not held against float32."""
+    entry within :func:`tolerance` (or ``rtol``) of the reference, and of the largest
+    reference entry (at least 1) in absolute terms, so that cancellation near zero is not
+    held against float32."""
     g, w = as_array(got), as_array(want)
     if g is None or w is None or g.shape != w.shape:
         return False
@@ -60,7 +62,7 @@ def close(got: Any, want: Any, *, rtol: float | None = None) -> bool:
         gf, wf = g.astype(np.complex128 if g.dtype.kind == "c" else np.float64), w
         scale = float(np.max(np.abs(wf))) if wf.size else 0.0
         return bool(np.all(np.isfinite(gf)) and np.allclose(gf, wf, rtol=r,
-                                                             atol=r * scale + 1e-12))
+                                                             atol=r * max(scale, 1.0)))
 
 
 def same_array(got: Any, want: Any, atol: float | None = None) -> bool:
@@ -115,6 +117,24 @@ def compare_calls(ran: Ran, calls: Sequence[Call], *, shape_names: str = "one ro
             if verdict:
                 return wrong(verdict)
     return correct(f"{done} on {len(calls)} random test cases.")
+
+
+def compare_layers(got: Any, want: Sequence[np.ndarray]) -> str:
+    """How a list of per-layer arrays (deltas) differs from ``want``: ``""`` (equal),
+    ``"not a list"``, ``"length"``, ``"reversed"``, ``"sign"`` or ``"layer <i>"`` (the first
+    layer that differs); each judge turns it into its own words."""
+    if not isinstance(got, (list, tuple)):
+        return "not a list"
+    got = list(got)
+    if len(got) != len(want):
+        return "length"
+    if all(same_array(g, w) for g, w in zip(got, want)):
+        return ""
+    if all(same_array(g, w) for g, w in zip(got[::-1], want)):
+        return "reversed"
+    if all(same_array(g, -w) for g, w in zip(got, want)):
+        return "sign"
+    return f"layer {next(i for i, (g, w) in enumerate(zip(got, want)) if not same_array(g, w))}"
 
 
 # --------------------------------------------------------------------------- expressions
