@@ -7,9 +7,6 @@ the frame slider and changes the picture.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,35 +16,22 @@ import pytest  # noqa: E402
 from backprop.datasets import xor  # noqa: E402
 from backprop.plotting import player_html  # noqa: E402
 from backprop.training import TrainingConfig, record_run  # noqa: E402
+from chromium import block_requests, launch, requires_chromium  # noqa: E402
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"))
-                 if p and Path(p).exists()), None)
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install it "
-                                 "with `apt-get install -y chromium`; player test skipped")]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 def test_player_switches_runs_and_plays_offline(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
     X, T = xor()
     runs = {f"eta {e}": record_run(TrainingConfig(eta=e), X, T, 600, snapshots=6)
             for e in (1.0, 4.0)}
     page_file = tmp_path / "player.html"
     page_file.write_text("<!doctype html><html><body>" + player_html(runs, X, T)
                          + "</body></html>")
-    blocked, errors = [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    errors = []
+    with launch() as browser:
         page = browser.new_page()
-
-        def route(r) -> None:
-            if r.request.url.startswith(("file:", "data:", "blob:")):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
+        blocked = block_requests(page, lambda url: url.startswith("file:"))
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(page_file.as_uri())
         panels = page.locator(".training-player div[class$='-panel']")
@@ -64,6 +48,5 @@ def test_player_switches_runs_and_plays_offline(tmp_path):
         page.wait_for_function("(el) => el.value !== '0'", arg=slider.element_handle(),
                                timeout=10_000)
         assert image.get_attribute("src") != first
-        browser.close()
     assert not blocked, f"the player tried to load {blocked}"
     assert not errors, errors
