@@ -89,7 +89,9 @@ class Number:
         v = float(value)
         if self.kind == "magnitude":
             return self.value <= v < (self.upper or float("inf"))
-        tol = self.tolerance * (2 if self.relation == "~" else 1) * (1 + 1e-9) + 1e-300
+        tol = self.tolerance * (1 + 1e-9)
+        if self.relation == "~":  # "about": one unit of the last digit, or 5% if exact
+            tol = 2 * tol if tol else 0.05 * abs(self.value)
         if self.kind == "power" and self.relation in ("=", "~"):
             return v != 0 and (v > 0) == (self.value > 0) and \
                 abs(math.log10(abs(v)) - math.log10(abs(self.value))) <= 0.5
@@ -97,7 +99,7 @@ class Number:
             return v <= self.value + tol
         if self.relation == ">=":
             return v >= self.value - tol
-        return abs(v - self.value) <= tol + 1e-12 * abs(self.value)
+        return abs(v - self.value) <= tol + 1e-12 * max(1.0, abs(self.value))
 
 
 def _qualifier(text: str, start: int) -> str:
@@ -110,11 +112,19 @@ def _qualifier(text: str, start: int) -> str:
     return "="
 
 
+def _unary(text: str, i: int) -> bool:
+    """Is the minus sign at ``text[i]`` a number's sign (not a subtraction)?"""
+    before = text[:i].rstrip()
+    return not before or before[-1] in "=(,[{<>:;≈≤≥" or \
+        bool(re.search(r"\\(?:approx|le|leq|ge|geq|lt|gt|sim|quad|qquad|pm|in)$", before)) or \
+        bool(re.search(r"(?:^|\s)(?:is|are|of|at|to|by|and|or|from|was|be|gives?)$", before))
+
+
 def _numeral(m: re.Match[str], base: int, text: str) -> Number:
     whole = m.group("int").replace(",", "")
     dec = m.group("dec") or ""
     exp = int((m.group("exp") or "0").replace("−", "-"))
-    sign = -1.0 if m.group("sign") else 1.0
+    sign = -1.0 if m.group("sign") and _unary(text, m.start()) else 1.0
     value = sign * float(f"{whole}.{dec or 0}") * 10.0 ** exp
     kind = "percent" if m.group("pct") else "numeral"
     tolerance = 0.5 * 10.0 ** (exp - len(dec)) if (dec or exp or kind == "percent") else 0.0
@@ -135,8 +145,9 @@ def _words(text: str, base: int) -> list[Number]:
             if stem not in WORDS:
                 continue
             value = WORDS[stem]
-        elif word in PLURALS:
-            low, high = PLURALS[word]
+        elif word in PLURALS or (word in ("hundred", "thousand") and re.search(
+                r"(?:a few|several|some)\s+$", text[:m.start()].lower())):
+            low, high = PLURALS.get(word) or PLURALS[word + "s"]
             out.append(Number(m.group(0), low, base + m.start(), base + m.end(), 0.0,
                               "magnitude", "=", high))
             continue
@@ -198,9 +209,11 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
                          for m in re.finditer(r"[_^]", rest)])
     for m in _FRACTION.finditer(rest):
         p, q = (int(g) for g in m.groups() if g is not None)
+        minus = re.search(r"[-−]\s*$", rest[:m.start()])
+        sign = -1 if minus and _unary(rest, minus.start()) else 1
         if q:
-            found.append(Number(m.group(0), p / q, base + m.start(), base + m.end(), 0.0,
-                                "fraction", qualifier(m.start())))
+            found.append(Number(m.group(0), sign * p / q, base + m.start(), base + m.end(),
+                                0.0, "fraction", qualifier(m.start())))
         hidden.append(m.span())
     rest = _blank(rest, hidden)
     rest = re.sub(r"\\[a-zA-Z]+", lambda m: " " * len(m.group(0)), rest)
@@ -208,21 +221,32 @@ def _math_numbers(math: str, base: int, before: str = "") -> list[Number]:
         n = _numeral(m, base, math)
         found.append(Number(n.text, n.value, n.start, n.end, n.tolerance, n.kind,
                             qualifier(m.start())))
-    return [n for n in found if not _formula_constant(n, math, base)]
+    return [n for n in found if not _formula_constant(n, math, base, before)]
 
 
 _LONE_SYMBOL = re.compile(r"\s*[+\-−]?\s*(?:\\[a-zA-Z]+|\\mathrm\{[^}]*\}|[a-zA-Z])'?"
                           r"(?:\s*[_^](?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\?\w))*\s*")
-_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\\[dt]?frac\s*\S+)\s*")
+_LONE_VALUE = re.compile(r"\s*[+\-−]?\s*(?:\d+(?:\.\d+)?|\d+\s*/\s*\d+|\\[dt]?frac\s*\S+)\s*")
 
 
-def _formula_constant(n: Number, math: str, base: int) -> bool:
-    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value:
-    ``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not."""
+#: Words after which a math span holding only a number states a value ("answers $1/2$");
+#: elsewhere ("the factor $\\tfrac12$", a table of local derivatives) it is a formula.
+_VALUE_WORDS = ("is", "are", "was", "be", "exactly", "answers", "answer", "outputs", "output",
+                "gives", "give", "equals", "equal", "constant", "bias", "at", "to", "near",
+                "about", "only")
+
+
+def _formula_constant(n: Number, math: str, base: int, before: str = "") -> bool:
+    """0, 1, 2 and 1/2 are a formula's constants, unless they give a symbol its value
+    (``\\eta = 2`` and ``t_k = 1`` state values, ``1 - a`` and ``\\tfrac12 \\sum`` do not)
+    or the sentence gives the number as a value ("the output is $\\tfrac12$")."""
     if n.kind not in ("numeral", "fraction") or n.value not in (0.0, 1.0, 2.0, 0.5, -1.0):
         return False
     if n.kind == "numeral" and "." in n.text:
         return False
+    if _LONE_VALUE.fullmatch(math):
+        last = re.findall(r"[a-z]+", before[-16:].lower())
+        return not (last and last[-1] in _VALUE_WORDS and before.rstrip().endswith(last[-1]))
     pieces = re.split(r"(,|\\[qt]?quad|\\text\{[^}]*\}|\\[;,!]|\\\\|&|"
                       + _RELATION.pattern + ")", math)
     offset, spans = 0, []
@@ -240,7 +264,8 @@ def _formula_constant(n: Number, math: str, base: int) -> bool:
 
 
 _ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<body>[^`]*)`")
-_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>(?:[^$\n]|\n(?!\s*\n))+?)\$",
+                   re.S)  # inline math may run over a line break, not over a blank line
 #: Roles whose text is computed by the kernel: a number written there is checked.
 COMPUTED_ROLES = ("glue", "glue:text", "glue:md", "glue:math", "glue:any", "glue:figure",
                   "eval", "eval:text", "eval:md", "eval:math")
@@ -453,7 +478,9 @@ def _claims_in(code: str) -> list[tuple[int, str]]:
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(w) for w in phrase.split()))
+    """The phrase, with any line breaks, and with YAML's doubled quote in captions."""
+    words = (re.escape(w).replace("'", "'{1,2}") for w in phrase.split())
+    return re.compile(r"\s+".join(words))
 
 
 def scan_chapter(path: str | Path) -> Report:
@@ -462,7 +489,9 @@ def scan_chapter(path: str | Path) -> Report:
     path = Path(path)
     source = path.read_text(encoding="utf-8")
     prose, cells = _split(source)
-    heads = [0] + [m.start() for m in re.finditer(r"(?m)^#{1,2} ", source)] + [len(source)]
+    # a "# comment" at the start of a line of code is not a heading: only prose has sections
+    heads = [0] + [m.start() for m in re.finditer(r"(?m)^#{1,2} ", source)
+                   if any(a <= m.start() < b for a, b in prose)] + [len(source)]
     sections = list(zip(heads[:-1], heads[1:]))
 
     def section_of(offset: int) -> tuple[int, int]:

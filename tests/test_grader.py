@@ -24,7 +24,9 @@ RIGHT = {
     L3: ('raise NotImplementedError("ex-coursework-demo-3: not answered yet")',
          "return A_hidden * (1 - A_hidden) * (delta_out @ W2)"),
     L5: ('raise NotImplementedError("ex-coursework-demo-5: not answered yet")',
-         "return 1 - A**2"),
+         "a_top = activations[-1]\n    deltas = [(T - a_top) * a_top * (1 - a_top)]\n"
+         "    for l in range(len(weights) - 1, 0, -1):\n        a = activations[l]\n"
+         "        deltas.insert(0, a * (1 - a) * (deltas[0] @ weights[l]))\n    return deltas"),
 }
 
 
@@ -61,7 +63,7 @@ def graded(tmp_path_factory):
     # Renamed file, in a per-student folder, notebook metadata intact.
     save(solved(copy()), "renamed/my homework (final) v2.ipynb")
     partly = solved(copy(), (L1, L3))
-    answer(partly, L5, RIGHT[L5][0], "return 1 - A")
+    answer(partly, L5, RIGHT[L5][0], "return [T]")
     answer(partly, L2, RIGHT[L2][0], "return -(T - A) * A * (1 - A)")
     save(partly, "partly.ipynb")
     save(copy(), "empty.ipynb")
@@ -138,7 +140,7 @@ def test_totals(graded):
 
 @pytest.mark.parametrize("student, words", [
     ("correct", ["matches the derived rule"]),
-    ("partly", ["sign is flipped", "a check failed on line"]),
+    ("partly", ["sign is flipped", "4 deltas; you gave 1"]),
     ("empty", ["not yet", "replace None"]),
     ("crashing", ["NameError", "line 4", "ZeroDivisionError"]),
     ("looping", ["still running", "stopped after 3 s"]),

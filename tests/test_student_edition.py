@@ -65,9 +65,7 @@ def test_notebooks_carry_the_metadata_the_grader_matches_on(edition):
     assert [c.metadata[cw.META]["exercise"] for c in answers] == [
         "ex-coursework-demo-1", "ex-coursework-demo-2", "ex-coursework-demo-3",
         "ex-coursework-demo-5"]
-    # A check of plain asserts is wrapped so that the stub reports "not yet".
-    assert "with _exercises.checking('ex-coursework-demo-5', unanswered=False):" \
-        in answers[3].source
+    assert "check_backward_deltas(backward_deltas)" in answers[3].source
     assert "dE_dw = None" in answers[0].source
     assert 'raise NotImplementedError("ex-coursework-demo-2' in answers[1].source
     assert "check_hidden_deltas(hidden_deltas)" in answers[2].source
@@ -128,7 +126,8 @@ def test_nbgrader_export_is_valid(tmp_path, path):
         assert set(meta) >= {"grade", "grade_id", "locked", "solution", "task"}
     exercises = cw.student_chapter(path).exercises
     auto = [e for e in exercises if e.autograded]
-    assert sum(m["solution"] and not m["grade"] for m in metas) == len(auto)
+    answered = [e for e in exercises if e.answer]  # an answer cell, checked or not
+    assert sum(m["solution"] and not m["grade"] for m in metas) == len(answered)
     tests = [m for m in metas if m["grade"] and not m["solution"]]
     assert len(tests) == len(auto) and all(m["locked"] and m["points"] > 0 for m in tests)
 
@@ -208,3 +207,25 @@ def test_the_leak_test_rejects_asserts_formulas_and_literals():
     assert _check_problems("check_x(y)")
     assert not _check_problems("# a comment\nfrom backprop import exercises\n\n"
                                "exercises.check_parity_sums(odd_sum, net.even, label='x')")
+
+
+def _answer_lines(path: Path) -> set[str]:
+    """The solution's statements that compute something (the answer lines and the author's
+    own checks), white space removed: what must not appear in the package the student
+    edition bundles."""
+    out = set()
+    for line in cw.student_chapter(path).solution_text:
+        code = re.sub(r"\s+", "", line.split("#")[0])
+        if len(code) >= 16 and re.search(r"[-+*/@]", code) and (
+                "=" in code or code.startswith("return")) and \
+                not re.match(r"(for|if|elif|while|def|with)\b", line.strip()):
+            out.add(code)
+    return out
+
+
+def test_the_bundled_package_holds_no_answer():
+    package = {p: re.sub(r"\s+", "", p.read_text()) for p in (ROOT / "backprop").rglob("*.py")}
+    found = [(path.stem, line, str(p.relative_to(ROOT))) for path in CHAPTERS
+             for line in _answer_lines(path) for p, text in package.items() if line in text]
+    assert not found, f"answer lines in the package the student edition ships: {found}"
+    assert "(T-A)*A*(1-A)" in "".join(_answer_lines(DEMO))  # the search sees answers

@@ -11,6 +11,8 @@
   curves (``book/training-xor``, ``book/beyond-xor``)
 * :mod:`~backprop.plotting.landscapes` - error-landscape slices with a trajectory
   (``book/error-landscapes``)
+* :mod:`~backprop.plotting.graphs` - computational graphs with values and gradients, and
+  the cost of the routes to a gradient (``book/computational-graphs``)
 * :mod:`~backprop.plotting.players` - the kernel-free players and the dashboards' figures,
   until the browser playground replaces them
 
@@ -29,6 +31,7 @@ from .diagrams import (
     hidden_weight_paths,
     output_weight_path,
 )
+from .graphs import draw_graph, plot_gradient_costs
 from .landscapes import draw_landscape_contours, draw_landscape_surface
 from .players import (
     LandscapeFigure,
@@ -57,9 +60,11 @@ __all__ = [
     "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
     "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight", "LandscapeFigure",
     "TrainingFigure", "animations_html", "data_extent", "draw_decision_boundary",
-    "draw_error_curve", "draw_error_flow", "draw_error_surface", "draw_landscape_contours",
+    "draw_error_curve", "draw_error_flow", "draw_error_surface", "draw_graph",
+    "draw_landscape_contours",
     "draw_landscape_surface", "draw_network", "draw_threshold_unit", "figure_png",
     "hidden_unit_line", "hidden_weight_paths", "landscape_animation", "output_weight_path",
-    "perceptron_animation_html", "player_html", "plot_route_agreement", "show_equation",
+    "perceptron_animation_html", "player_html", "plot_gradient_costs", "plot_route_agreement",
+    "show_equation",
     "training_animation",
 ]

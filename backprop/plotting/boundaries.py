@@ -33,7 +33,7 @@ def data_extent(X: np.ndarray, margin: float = 0.5) -> tuple[float, float, float
 
 def hidden_unit_line(w: np.ndarray, b: float, extent: Sequence[float] = XOR_EXTENT
                      ) -> np.ndarray:
-    """Two end points of the line :math:`w_{j1} x_1 + w_{j2} x_2 + b_j = 0` inside ``extent``
+    """Two end points of the line :math:`w_{j1} a_1 + w_{j2} a_2 + b_j = 0` inside ``extent``
     (shape ``(2, 2)``: rows are points), or an empty ``(0, 2)`` array when the line misses
     the box or the unit ignores both inputs: a hidden unit's line (``book/training-xor``) or
     a threshold unit's decision line (``book/perceptron``)."""
@@ -90,8 +90,8 @@ def draw_decision_boundary(
                    linewidths=1.2 if point_size >= 40 else 0.3, zorder=5, gid="points")
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set_xlabel("$a_1$")  # the inputs, in the notation table's letter
+    ax.set_ylabel("$a_2$")
     ax.set_aspect("equal")
     return ax
 
