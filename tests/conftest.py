@@ -50,6 +50,7 @@ def chapter_sources() -> list[Path]:
 
 
 # ----------------------------------------------------------------------------- xdist groups
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups off the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         group = _group(item)
@@ -65,7 +66,7 @@ def _group(item: pytest.Item) -> str | None:
         # A module- or session-scoped fixture of this repository (not pytest's own, whose
         # baseid is empty) is made once per worker: keep its tests together.
         if defs and defs[-1].scope in ("module", "package", "session") and defs[-1].baseid:
-            return item.nodeid.split("::")[0]
+            return Path(item.nodeid.split("::")[0]).stem
     return None
 
 
