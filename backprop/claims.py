@@ -366,8 +366,8 @@ class Report:
                  f"{self.computed} computed roles, {len(self.unchecked)} unchecked, "
                  f"{len(self.stale)} stale claim(s)"]
         lines += [f"  line {ln}: {num!r} in {ctx!r}" for ln, num, ctx in self.unchecked]
-        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section"
-                  for ln, p in self.stale]
+        lines += [f"  line {ln}: claim({p!r}) is not in the prose of its section, states no "
+                  "number, or gives a different number of values" for ln, p in self.stale]
         return "\n".join(lines)
 
 
@@ -460,8 +460,8 @@ def _merge(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:
     return out
 
 
-def _claims_in(code: str) -> list[tuple[int, str]]:
-    """``(line within the cell, phrase)`` of every ``claim("...", ...)`` call."""
+def _claims_in(code: str) -> list[tuple[int, str, int | None]]:
+    """``(line within the cell, phrase, number of values or None)`` of every ``claim(...)``."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -473,7 +473,8 @@ def _claims_in(code: str) -> list[tuple[int, str]]:
                 (isinstance(node.func, ast.Attribute) and node.func.attr == "claim")):
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                out.append((node.lineno, first.value))
+                starred = any(isinstance(a, ast.Starred) for a in node.args[1:])
+                out.append((node.lineno, first.value, None if starred else len(node.args) - 1))
     return out
 
 
@@ -501,11 +502,12 @@ def scan_chapter(path: str | Path) -> Report:
     stale = []
     for cell_start, code in cells:
         sec = section_of(cell_start)
-        for line, phrase in _claims_in(code):
+        for line, phrase, n_values in _claims_in(code):
             pattern = _phrase_pattern(phrase)
             hits = [m.span() for a, b in prose if sec[0] <= a < sec[1]
                     for m in pattern.finditer(source, a, b)]
-            if not hits:
+            stated = len([n for n in numbers_in(phrase) if not _structural(phrase, n)])
+            if not hits or not stated or n_values not in (None, stated):
                 stale.append((source.count("\n", 0, cell_start) + line, phrase))
             covered[sec] += hits
     unchecked, counted, claimed, computed = [], 0, 0, 0

@@ -9,7 +9,9 @@ stored, so the student edition carries no answer.
 The subpackage is the feedback framework (:mod:`.framework`: the check shape, variants,
 time limits; :mod:`.wire`: the plain-data channel between the student's code and the
 judge; :mod:`.judging`: tolerant comparisons) and the checks of each part of the book:
-:mod:`.foundations`, :mod:`.backpropagation`, :mod:`.watching`, :mod:`.appendices`.
+:mod:`.foundations`, :mod:`.backpropagation` (and :mod:`.computational_graphs` for
+``book/computational-graphs``, which would push it past 500 lines), :mod:`.watching`,
+:mod:`.appendices`.
 Writing a new check is described in ``CONTRIBUTING.md``; the grader (``tools/coursework``)
 runs the two halves of every check apart, the student's half in a sandbox; instructors
 read about both in ``book/instructor-guide``.
@@ -29,6 +31,11 @@ from .backpropagation import (
                               check_output_deltas,
                               check_output_weight_gradient,
                               check_tanh_bias_gradient,
+)
+from .computational_graphs import (
+                              check_div_local,
+                              check_sweep_fixed,
+                              check_tied_weight_gradient,
 )
 from .foundations import (
                               check_bipolar_sigmoid_slope,
@@ -64,10 +71,13 @@ from .framework import (
 )
 from .watching import (
                               check_line_errors,
+                              check_log_softmax,
                               check_momentum_epochs,
                               check_net_along_normal,
+                              check_softmax_gradients,
                               check_symmetric_twin,
                               check_tanh_as_sigmoids,
+                              check_tanh_cross_entropy_delta,
                               check_xor_of_blobs,
                               check_xor_origin,
 )
@@ -79,6 +89,7 @@ __all__ = [
     "run_limited", "set_student", "stopped", "student_rng", "variant_sizes", "wrong",
     # the checks the chapters call, by part of the book
     "check_backward_deltas", "check_bipolar_sigmoid_slope", "check_bishop_delta",
+    "check_div_local", "check_sweep_fixed", "check_tied_weight_gradient",
     "check_gradient_descent", "check_hidden_delta", "check_hidden_deltas", "check_line_errors",
     "check_linear_hidden_deltas", "check_mazur_bias_gradient", "check_mazur_step",
     "check_momentum_epochs", "check_net_along_normal", "check_nielsen_deltas",
@@ -86,4 +97,5 @@ __all__ = [
     "check_output_weight_gradient", "check_parity_sums", "check_perceptron_epoch",
     "check_symmetric_twin", "check_tanh_as_sigmoids", "check_tanh_bias_gradient",
     "check_tanh_delta", "check_xor_of_blobs", "check_xor_origin",
+    "check_log_softmax", "check_softmax_gradients", "check_tanh_cross_entropy_delta",
 ]
