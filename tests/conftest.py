@@ -179,7 +179,8 @@ def small_book(folder: Path, pages: dict[str, str]) -> Path:
     for name in ("_config.yml", "book/references.bib"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, folder / name)
-    for name in ("book/_ext", "book/_static", "vendor"):
+    # The extensions find what they serve relative to the checkout (book/_ext/../..).
+    for name in ("book/_ext", "book/_static", "vendor", "backprop/playground/static"):
         shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
     names = list(pages)
     for name, body in pages.items():
