@@ -105,6 +105,7 @@ class Number:
 def _qualifier(text: str, start: int) -> str:
     """The relation a qualifier just before ``start`` puts on the number ("at most 3")."""
     before = re.sub(r"[\s$={]+$", "", text[max(0, start - 24):start]).lower()
+    before = re.sub(r"\s+(?:a|an|the)$", "", before)         # "about a hundredfold"
     for relation, words in _QUALIFIERS.items():
         for w in words:
             if before.endswith(w) and not before[:-len(w)][-1:].isalnum():
@@ -444,8 +445,7 @@ def _split(source: str) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
             continue
         if not text.strip():
             continue
-        marker = re.match(r"^\s*(?:\d+[.)]|[-*+])\s+", text)  # a list item's own number
-        prose.append((start + (marker.end() if marker else 0), start + len(text)))
+        prose.append((start, start + len(text)))
     return _merge(prose, source), cells
 
 
@@ -515,7 +515,9 @@ def scan_chapter(path: str | Path) -> Report:
         sec = section_of(a)
         years = {y for m in _ROLE.finditer(source, *sec) if m.group("name").startswith("cite")
                  for y in re.findall(r"(1[89]\d\d|20\d\d)", m.group("body"))}
-        text = source[a:b]
+        # a numbered list's own numbers are structure: blank "1." at the start of a line
+        text = re.sub(r"(?m)^(\s*)(\d+)([.)])(?=\s)",
+                      lambda m: m.group(1) + " " * len(m.group(2)) + m.group(3), source[a:b])
         computed += sum(m.group("name") in COMPUTED_ROLES for m in _ROLE.finditer(text))
         for n in numbers_in(text, a):
             if _structural(text, n, a, years):
