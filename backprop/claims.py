@@ -295,6 +295,11 @@ def numbers_in(text: str, base: int = 0) -> list[Number]:
 
 
 # ============================================================================ the claim
+def _as_written(phrase: str) -> str:
+    """A phrase copied from display math has no ``$``: read it as math, as the scan does."""
+    return f"${phrase}$" if "$" not in phrase and re.search(r"\\[a-zA-Z]", phrase) else phrase
+
+
 def claim(phrase: str, *values: object) -> None:
     """Assert that the numbers written in ``phrase`` (a piece of a sentence of the book,
     copied exactly) agree with ``values``, one value per number, in order.
@@ -307,7 +312,7 @@ def claim(phrase: str, *values: object) -> None:
     """
     if not isinstance(phrase, str) or not phrase.strip():
         raise ClaimError("claim() needs the phrase of the book it checks, as a string")
-    nums = [n for n in numbers_in(phrase) if not _structural(phrase, n)]
+    nums = [n for n in numbers_in(_as_written(phrase)) if not _structural(phrase, n)]
     if len(nums) != len(values):
         written = ", ".join(repr(n.text) for n in nums) or "none"
         raise ClaimError(f"the phrase {phrase!r} states {len(nums)} number(s) ({written}) but "
@@ -506,7 +511,8 @@ def scan_chapter(path: str | Path) -> Report:
             pattern = _phrase_pattern(phrase)
             hits = [m.span() for a, b in prose if sec[0] <= a < sec[1]
                     for m in pattern.finditer(source, a, b)]
-            stated = len([n for n in numbers_in(phrase) if not _structural(phrase, n)])
+            stated = len([n for n in numbers_in(_as_written(phrase))
+                          if not _structural(phrase, n)])
             if not hits or not stated or n_values not in (None, stated):
                 stale.append((source.count("\n", 0, cell_start) + line, phrase))
             covered[sec] += hits
