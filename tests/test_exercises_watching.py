@@ -112,3 +112,79 @@ def test_xor_of_blobs():
                                             show=False).message
     assert "standard deviation" in ex.check_xor_of_blobs(
         lambda n, rng, noise: blobs(n, rng, 3 * noise), show=False).message
+
+
+# --------------------------------------------------------------------------- book/other-losses
+_T, _A = sp.symbols("t_k a_k")
+
+
+def test_tanh_cross_entropy_delta():
+    assert ex.check_tanh_cross_entropy_delta(_T - _A, show=False).passed
+    assert ex.check_tanh_cross_entropy_delta(sp.Symbol("t_k", real=True) - sp.Symbol("a_k"),
+                                             show=False).passed
+    for wrong, phrase in [((_T - _A) / (1 - _A**2), "multiply by the unit's slope"),
+                          (_A - _T, "sign is flipped"),
+                          ((_T - _A) * _A / (1 + _A), "sigmoid's slope"),
+                          ((_T - _A) * (1 - _A**2), "squared error's delta"),
+                          (2 * (_T - _A), "factor 2")]:
+        assert phrase in ex.check_tanh_cross_entropy_delta(wrong, show=False).message
+    assert not ex.check_tanh_cross_entropy_delta(_T + _A, show=False).passed
+    assert ex.check_tanh_cross_entropy_delta(None, show=False).status == "not yet"
+
+
+def _softmax_gradients(net, X, T, *, bug=False, dtype=float):
+    fwd = net.forward(X)
+    A1, A2 = fwd.activations[1].astype(dtype), fwd.output.astype(dtype)
+    delta2 = (T.astype(dtype) - A2) * (A2 * (1 - A2) if bug else 1)
+    delta1 = A1 * (1 - A1) * (delta2 @ net.weights[1].astype(dtype))
+    return [-delta1.T @ X.astype(dtype), -delta2.T @ A1]
+
+
+def test_softmax_gradients():
+    assert ex.check_softmax_gradients(_softmax_gradients, show=False).passed
+    assert ex.check_softmax_gradients(
+        lambda *a: _softmax_gradients(*a, dtype=np.float32), show=False).passed
+    buggy = ex.check_softmax_gradients(lambda *a: _softmax_gradients(*a, bug=True),
+                                       show=False)
+    assert "still multiplies by A2 (1 - A2)" in buggy.message
+    flipped = ex.check_softmax_gradients(lambda *a: [-g for g in _softmax_gradients(*a)],
+                                         show=False)
+    assert "signs are flipped" in flipped.message
+    swapped = ex.check_softmax_gradients(lambda *a: _softmax_gradients(*a)[::-1], show=False)
+    assert "swapped" in swapped.message or "shape of W^(1)" in swapped.message
+
+    def wrong_hidden(net, X, T):
+        g = _softmax_gradients(net, X, T)
+        return [2 * g[0], g[1]]
+
+    assert "dE/dW2 is right but dE/dW1" in ex.check_softmax_gradients(wrong_hidden,
+                                                                       show=False).message
+    assert "two arrays" in ex.check_softmax_gradients(lambda *a: 3.0, show=False).message
+
+    def stub(net, X, T):
+        raise NotImplementedError
+
+    assert ex.check_softmax_gradients(stub, show=False).status == "not yet"
+
+
+def _stable(net):
+    shifted = net - np.max(net, axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+
+def test_log_softmax():
+    assert ex.check_log_softmax(_stable, show=False).passed
+    assert ex.check_log_softmax(lambda n: _stable(n.astype(np.float32)), show=False).passed
+    with np.errstate(all="ignore"):
+        naive = ex.check_log_softmax(
+            lambda n: np.log(np.exp(n) / np.exp(n).sum(axis=1, keepdims=True)), show=False)
+        batch_max = ex.check_log_softmax(
+            lambda n: (n - n.max()) - np.log(np.exp(n - n.max()).sum(axis=1, keepdims=True)),
+            show=False)
+    assert "subtract each row's largest net input first" in naive.message
+    assert "not the largest of the whole batch" in batch_max.message
+    assert "softmax itself" in ex.check_log_softmax(lambda n: np.exp(_stable(n)),
+                                                    show=False).message
+    assert "wrong axis" in ex.check_log_softmax(lambda n: _stable(n.T).T, show=False).message
+    assert "sign is flipped" in ex.check_log_softmax(lambda n: -_stable(n), show=False).message
+    assert ex.check_log_softmax(None, show=False).status == "not yet"

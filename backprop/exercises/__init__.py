@@ -71,10 +71,13 @@ from .framework import (
 )
 from .watching import (
                               check_line_errors,
+                              check_log_softmax,
                               check_momentum_epochs,
                               check_net_along_normal,
+                              check_softmax_gradients,
                               check_symmetric_twin,
                               check_tanh_as_sigmoids,
+                              check_tanh_cross_entropy_delta,
                               check_xor_of_blobs,
                               check_xor_origin,
 )
@@ -94,4 +97,5 @@ __all__ = [
     "check_output_weight_gradient", "check_parity_sums", "check_perceptron_epoch",
     "check_symmetric_twin", "check_tanh_as_sigmoids", "check_tanh_bias_gradient",
     "check_tanh_delta", "check_xor_of_blobs", "check_xor_origin",
+    "check_log_softmax", "check_softmax_gradients", "check_tanh_cross_entropy_delta",
 ]

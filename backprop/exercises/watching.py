@@ -1,5 +1,5 @@
 """Checks of the exercises of part III, *Watching networks learn*: ``book/training-xor``,
-``book/error-landscapes`` and ``book/beyond-xor``.
+``book/other-losses``, ``book/error-landscapes`` and ``book/beyond-xor``.
 
 References come from :mod:`backprop.training` and SymPy at check time, on networks and
 data of the student's variant. See :mod:`backprop.exercises.framework` for the shape of a
@@ -10,20 +10,31 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from .. import symbolic
 from ..datasets import xor
-from ..network import Network
+from ..gradcheck import network_numerical_gradient
+from ..network import Network, get_activation
 from ..training import TrainingConfig, make_state, stacked_errors, train_epochs
-from .framework import Call, Plan, Ran, Verdict, checker, correct, not_yet, wrong
-from .judging import as_array, as_expression, judge_expression, judge_number, same_array
+from .framework import Call, Plan, Ran, Verdict, checker, correct, not_yet, variant_sizes, wrong
+from .judging import (
+    as_array,
+    as_expression,
+    close,
+    compare_calls,
+    judge_expression,
+    judge_number,
+    same_array,
+)
 from .wire import Record, WireError, WireNetwork, seed
 
-__all__ = ["check_line_errors", "check_momentum_epochs", "check_net_along_normal",
-           "check_symmetric_twin", "check_tanh_as_sigmoids", "check_xor_of_blobs",
-           "check_xor_origin"]
+__all__ = ["LOG_SOFTMAX_APART", "LOG_SOFTMAX_EXTREME", "check_line_errors",
+           "check_log_softmax", "check_momentum_epochs", "check_net_along_normal",
+           "check_softmax_gradients", "check_symmetric_twin", "check_tanh_as_sigmoids",
+           "check_tanh_cross_entropy_delta", "check_xor_of_blobs", "check_xor_origin"]
 
 TRAINING_LOOP = ("backprop.training:train_epochs", "backprop.training:train_step",
                  "backprop.network:Network.train", "backprop.network:Network.train_epoch")
@@ -125,6 +136,186 @@ def check_symmetric_twin(plan: Plan, twin: object) -> Verdict:
     if state.status == "solved":
         return wrong("the network solved XOR, so it was not symmetric.")
     return correct("the twin units stay identical for 3000 epochs and XOR stays unsolved.")
+
+
+# --------------------------------------------------------------------------- book/other-losses
+@lru_cache(maxsize=1)
+def _tanh_ce_reference() -> tuple[sp.Expr, dict[str, sp.Expr]]:
+    t, a = sp.symbols("t_k a_k")
+    E = -((1 + t) / 2 * sp.log((1 + a) / 2) + (1 - t) / 2 * sp.log((1 - a) / 2))
+    minus_dE_da = sp.factor(-sp.diff(E, a))
+    slope = symbolic.activation_derivative("tanh", a)
+    ref = sp.factor(minus_dE_da * slope)
+    return ref, {
+        "that is -dE/da_k; the delta is -dE/dnet_k, so multiply by the unit's slope "
+        "tanh' = 1 - a_k^2": minus_dE_da,
+        "the sign is flipped: the book's delta is -dE/dnet_k": -ref,
+        "that multiplies by the sigmoid's slope a_k(1 - a_k); tanh's is 1 - a_k^2":
+            minus_dE_da * symbolic.activation_derivative("sigmoid", a),
+        "that is the squared error's delta (t_k - a_k)(1 - a_k^2): with the cross-entropy "
+        "the loss's slope has 1 - a_k^2 in its denominator, which cancels the unit's":
+            ref * slope,
+        "a factor 2 too many: the halves in (1 + t_k)/2 and (1 - t_k)/2 stay": 2 * ref,
+    }
+
+
+@checker("ex-other-losses-1")
+def check_tanh_cross_entropy_delta(plan: Plan, answer: object) -> Verdict:
+    """``ex-other-losses-1``: the output delta of a tanh unit trained on the cross-entropy
+    of targets :math:`\\pm 1`, in ``t_k`` and ``a_k``; derived here by ``sympy.diff`` of the
+    loss and the slope :func:`backprop.symbolic.activation_derivative`."""
+    ref, mistakes = _tanh_ce_reference()
+    return judge_expression(answer, ref, mistakes=mistakes, symbols_hint="t_k, a_k")
+
+
+def _softmax_case(rng: np.random.Generator) -> tuple[Network, np.ndarray, np.ndarray]:
+    n_i, n_j, _ = variant_sizes(rng)
+    # At least two classes, and still no square weight matrix.
+    n_k = int(rng.choice([n for n in range(2, 6) if n not in (n_i, n_j)]))
+    net = Network((n_i, n_j, n_k), ["sigmoid", "softmax"], loss="categorical_cross_entropy",
+                  rng=rng, weight_scale=1.0)
+    P = int(rng.integers(4, 8))
+    X = rng.uniform(-1, 1, (P, n_i))
+    T = np.eye(n_k)[rng.integers(0, n_k, P)]
+    return net, X, T
+
+
+def _softmax_plan(rng: np.random.Generator) -> Plan:
+    calls = []
+    sig = get_activation("sigmoid")
+    for _ in range(3):
+        net, X, T = _softmax_case(rng)
+        fwd = net.forward(X)
+        back = net.backward(fwd, T)
+        ref, out = back.deltas[-1], fwd.output
+        calls.append(Call((net, X, T), want=[back.weights[0], back.weights[1]],
+                          context=network_numerical_gradient(net, X, T), mistakes={
+            "the output delta still multiplies by A2 (1 - A2): for a softmax with the "
+            "categorical cross-entropy delta2 = -J^T dE/da needs no further factor":
+                _gradients_from(net, fwd, ref * sig.fprime_from_a(out)),
+            "the signs are flipped: the gradient is minus the deltas times the activations "
+            "(dE/dW = -delta^T a)": _gradients_from(net, fwd, -ref),
+        }))
+    return Plan({"softmax_gradients": calls})
+
+
+def _gradients_from(net: Network, fwd, delta_out: np.ndarray) -> list[np.ndarray]:
+    """The weight gradients that output deltas ``delta_out`` give through the package's
+    hidden-layer rule (the hidden function's own backward product)."""
+    X, hidden = fwd.activations[0], fwd.activations[1]
+    delta_hidden = net.functions[0].backward(hidden, delta_out @ net.weights[1])
+    return [-(delta_hidden.T @ X), -(delta_out.T @ hidden)]
+
+
+def _as_pair(value: object) -> list[np.ndarray] | None:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return None
+    arrays = [as_array(v) for v in value]
+    return None if any(a is None for a in arrays) else arrays
+
+
+@checker("ex-other-losses-2", plan=_softmax_plan,
+         shortcuts=("backprop.network:Network.backward", "backprop.network:Network.gradients"))
+def check_softmax_gradients(plan: Plan, softmax_gradients: Ran) -> Verdict:
+    """``ex-other-losses-2``: ``softmax_gradients(net, X, T)`` returns
+    :math:`[\\partial E/\\partial W^{(1)}, \\partial E/\\partial W^{(2)}]` of the categorical
+    cross-entropy for a sigmoid hidden layer and a softmax output layer, on three networks
+    of the student's variant; compared with :meth:`backprop.network.Network.backward` and
+    with central differences of the loss."""
+    for call, value in zip(plan.calls["softmax_gradients"], softmax_gradients.values):
+        got, want = _as_pair(value), call.want
+        if got is None:
+            return wrong("return a list of two arrays, [dE/dW1, dE/dW2].")
+        if [g.shape for g in got] == [w.shape for w in want[::-1]] != \
+                [w.shape for w in want]:
+            return wrong("close: dE/dW1 and dE/dW2 are swapped; return them in layer order.")
+        for l, (g, w) in enumerate(zip(got, want), start=1):
+            if g.shape != w.shape:
+                return wrong(f"dE/dW{l} must have the shape of W^({l}), {w.shape} (units in "
+                             f"layer {l}, units in layer {l - 1}), not {g.shape}.")
+        if not all(np.all(np.isfinite(g)) for g in got):
+            return wrong("the result contains NaN or inf.")
+        if all(close(g, w) for g, w in zip(got, want)):
+            flat = np.concatenate([g.ravel() for g in got])
+            fd = np.concatenate([call.context[s].ravel() for s in _weight_slices(call.args[0])])
+            if not close(flat, fd, rtol=1e-5):
+                return wrong("the gradients disagree with finite differences of the loss.")
+            continue
+        for description, mistake in call.mistakes.items():
+            if all(close(g, m) for g, m in zip(got, mistake)):
+                return wrong(f"close: {description}.")
+        if close(got[1], want[1]):
+            return wrong("dE/dW2 is right but dE/dW1 is not: the hidden deltas are the "
+                         "hidden units' slope times delta2 @ W2, as in the colleague's code.")
+        return wrong("dE/dW2 is wrong: find the output delta of a softmax with the "
+                     "categorical cross-entropy, -J^T dE/da, and compare with finite "
+                     "differences.")
+    return correct("both gradients match the backward pass, and finite differences of the "
+                   "loss, on 3 random networks.")
+
+
+def _weight_slices(net: Network) -> list[slice]:
+    from ..network import parameter_slices
+
+    return [w for w, _ in parameter_slices(net.sizes)]
+
+
+#: The largest net input magnitude the log-softmax check uses, and the gap between the
+#: rows of its last case (``book/other-losses`` quotes both).
+LOG_SOFTMAX_EXTREME = 1000.0
+LOG_SOFTMAX_APART = 800.0
+
+
+def _log_softmax_reference(net: np.ndarray) -> np.ndarray:
+    # 50 significant digits: an independent reference that nothing in float64 can match
+    # by overflowing the same way.
+    with mpmath.workdps(50):
+        rows = [[mpmath.mpf(float(x)) for x in row] for row in net]
+        out = [[x - mpmath.log(mpmath.fsum(mpmath.exp(y) for y in row)) for x in row]
+               for row in rows]
+    return np.array([[float(x) for x in row] for row in out])
+
+
+def _log_softmax_plan(rng: np.random.Generator) -> Plan:
+    K = int(rng.integers(3, 6))
+    cases = {
+        "moderate": rng.normal(0, 2, (5, K)),
+        "extreme": rng.choice([-LOG_SOFTMAX_EXTREME, LOG_SOFTMAX_EXTREME], (4, K))
+        + rng.normal(0, 1, (4, K)),
+        "apart": rng.normal(0, 1, (3, K)) + LOG_SOFTMAX_APART * np.array([[1.0], [0.0], [-1.0]]),
+    }
+    calls = []
+    for name, net in cases.items():
+        ref = _log_softmax_reference(net)
+        calls.append(Call((net,), want=ref, context=name, mistakes={
+            "that is the softmax itself; return its logarithm": np.exp(ref),
+            "the sign is flipped: log a_k is at most 0": -ref,
+            "normalised over the wrong axis: each row (one sample) is one distribution, so "
+            "reduce over the last axis": _log_softmax_reference(net.T).T,
+        }))
+    return Plan({"log_softmax": calls})
+
+
+@checker("ex-other-losses-3", plan=_log_softmax_plan)
+def check_log_softmax(plan: Plan, log_softmax: Ran) -> Verdict:
+    """``ex-other-losses-3``: ``log_softmax(net)``, row by row, must stay finite and exact
+    for net inputs of moderate size, of about :data:`LOG_SOFTMAX_EXTREME` in magnitude, and
+    for rows :data:`LOG_SOFTMAX_APART` apart; the reference is computed to 50 digits."""
+    calls = plan.calls["log_softmax"]
+    for call, value in zip(calls, log_softmax.values):
+        got = as_array(value)
+        if got is not None and got.shape == call.want.shape and \
+                not np.all(np.isfinite(got)):
+            if call.context == "moderate":
+                return wrong("the result contains NaN or inf even for small net inputs.")
+            if call.context == "extreme":
+                return wrong("exp overflowed (or its sum underflowed to 0) for net inputs of "
+                             f"about +-{LOG_SOFTMAX_EXTREME:.0f}: subtract each row's largest "
+                             "net input first; the softmax does not change.")
+            return wrong("a row far below the others underflowed to log 0: subtract each "
+                         "row's own largest net input, not the largest of the whole batch.")
+    return compare_calls(log_softmax, calls, shape_names="one row per sample, like net",
+                         done="the log-probabilities are right, and finite,")
 
 
 # --------------------------------------------------------------------------- book/error-landscapes
