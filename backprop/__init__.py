@@ -13,8 +13,9 @@ derives or uses it:
   costs
 * ``worked_example`` - Mazur's 2-2-2 example, exactly
 * ``training`` - many networks at once, momentum, recorded runs, landscape slices
-* ``plotting`` - pure drawing functions, one module per figure family; ``widgets`` - the
-  dashboards that wire controls to them
+* ``plotting`` - pure drawing functions, one module per figure family (static figures)
+* ``playground`` - the browser playground of the training chapters: one ES module, trained
+  in the page (static book) or by the kernel (a Jupyter widget)
 * ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
 """
 

@@ -13,8 +13,8 @@
   (``book/error-landscapes``)
 * :mod:`~backprop.plotting.graphs` - computational graphs with values and gradients, and
   the cost of the routes to a gradient (``book/computational-graphs``)
-* :mod:`~backprop.plotting.players` - the kernel-free players and the dashboards' figures,
-  until the browser playground replaces them
+* :mod:`~backprop.plotting.players` - the perceptron chapter's kernel-free player
+  (``book/perceptron``); the training chapters' interaction is :mod:`backprop.playground`
 
 Functions take an optional ``ax`` so that a chapter can place a figure in its own layout,
 and return what they drew on. Nothing here computes anything a chapter needs to check: the
@@ -33,16 +33,7 @@ from .diagrams import (
 )
 from .graphs import draw_graph, plot_gradient_costs
 from .landscapes import draw_landscape_contours, draw_landscape_surface
-from .players import (
-    LandscapeFigure,
-    TrainingFigure,
-    animations_html,
-    figure_png,
-    landscape_animation,
-    perceptron_animation_html,
-    player_html,
-    training_animation,
-)
+from .players import perceptron_animation_html
 from .single_layer import draw_error_surface, draw_threshold_unit
 from .style import (
     BOUNDARY_CMAP,
@@ -58,13 +49,10 @@ from .style import (
 
 __all__ = [
     "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
-    "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight", "LandscapeFigure",
-    "TrainingFigure", "animations_html", "data_extent", "draw_decision_boundary",
-    "draw_error_curve", "draw_error_flow", "draw_error_surface", "draw_graph",
-    "draw_landscape_contours",
-    "draw_landscape_surface", "draw_network", "draw_threshold_unit", "figure_png",
-    "hidden_unit_line", "hidden_weight_paths", "landscape_animation", "output_weight_path",
-    "perceptron_animation_html", "player_html", "plot_gradient_costs", "plot_route_agreement",
+    "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight", "data_extent",
+    "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
+    "draw_graph", "draw_landscape_contours", "draw_landscape_surface", "draw_network",
+    "draw_threshold_unit", "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
+    "perceptron_animation_html", "plot_gradient_costs", "plot_route_agreement",
     "show_equation",
-    "training_animation",
 ]
