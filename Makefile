@@ -9,7 +9,10 @@ SETUP  := $(STAMP) $(LAB_OVERRIDES) $(KERNEL_CONFIG)
 BUILD_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test install clean serve lint student grade
+# Tests run on every core; the tests that need the built book share one worker (conftest.py).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+
+.PHONY: book test check install clean serve lint student grade
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -41,9 +44,16 @@ book: $(SETUP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html, or run: make serve"
 
-## test: every test: package, chapters, the built book, and the book in Chromium
+## test: ruff, then every test: package, the -W build (each chapter runs there, once),
+## the built book, and the book in Chromium
 test: $(SETUP)
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	$(PYTEST)
+
+## check: ruff and the unit tests, no book build and no browser (a couple of minutes)
+check: $(SETUP)
+	$(BIN)/ruff check .
+	$(PYTEST) -m "not book and not browser and not chapters and not grading"
 
 ## student: the student edition (solutions removed) as notebooks in _build_student/
 student: $(SETUP)

@@ -340,22 +340,25 @@ class SymbolicNetwork:
             subs.update({s: v for s, v in zip(self.a[l], self.a_expr[l])})
         return sp.sympify(expr).xreplace(subs)
 
-    def deltas(self) -> list[sp.Matrix]:
+    def deltas(self, through: Sequence[sp.Matrix] | None = None) -> list[sp.Matrix]:
         """Route (b): the book's deltas in layer-local symbols, output layer first computed.
 
         ``deltas()[l - 1]`` is :math:`\\delta^{(l)}`; the output layer's is
         :math:`(t_k - a_k) f'(\\mathrm{net}_k)`, each layer below
-        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`.
+        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`. With ``through`` (one column of
+        symbols per layer, ``through[l - 1]`` for layer ``l``), each layer's delta is written
+        through the *symbols* of the layer above instead of its expression: the backward pass
+        as a program, each delta computed once (``book/any-depth``, :mod:`backprop.efficiency`).
         """
         L = self.n_layers
         out: list[sp.Matrix] = [sp.Matrix()] * L
         a_L = self.a[L]
-        fprime = [a_L[p] for p in range(self.sizes[-1])]
         out[L - 1] = sp.Matrix([(self.targets[p] - a_L[p])
-                                * activation_derivative(self.activations[-1], fprime[p])
+                                * activation_derivative(self.activations[-1], a_L[p])
                                 for p in range(self.sizes[-1])])
         for l in range(L - 1, 0, -1):
-            back = self.W[l].T * out[l]  # sum_k delta_k w_kj, for every j
+            upper = out[l] if through is None else through[l]
+            back = self.W[l].T * upper  # sum_k delta_k w_kj, for every j
             out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1], self.a[l][p])
                                     * back[p] for p in range(self.sizes[l])])
         return out

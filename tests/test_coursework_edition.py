@@ -189,6 +189,7 @@ def test_the_bundled_package_holds_no_answer():
     assert "(T-A)*A*(1-A)" in "".join(_answer_lines(DEMO))  # the search sees answers
 
 
+@pytest.mark.grading
 def test_graded_blank_every_exercise_is_not_yet_and_no_cell_raises(edition, tmp_path):
     """The edition's notebooks through the sandboxed grader (only the cells the exercises
     need run, so no chapter is executed a second time in the test suite)."""

@@ -27,6 +27,7 @@ DEMO = ROOT / "tests" / "data" / "coursework" / "coursework-demo.md"
 L1, L2, L3, L4, L5 = (f"ex-coursework-demo-{n}" for n in range(1, 6))
 CANARY = "grader-secret-7f3a9c"          # an environment variable of the instructor
 MARKER = "survivor-4d1e"                 # in the command line of any process a cheat starts
+pytestmark = pytest.mark.grading
 
 
 STUB = {L1: "dE_dw = None",
