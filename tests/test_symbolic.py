@@ -139,7 +139,7 @@ def test_symbolic_equals_numpy_equals_finite_differences(sizes, acts, seed):
 def test_symbolic_network_validates():
     with pytest.raises(ValueError, match="input and an output"):
         S.SymbolicNetwork((3,))
-    with pytest.raises(ValueError, match="1 activations given for 2 layers"):
+    with pytest.raises(ValueError, match="1 activation functions given for 2 layers"):
         S.SymbolicNetwork((2, 2, 1), ["tanh"])
     with pytest.raises(ValueError, match="unknown route"):
         S.SymbolicNetwork((2, 1)).lambdify_gradients("sideways")

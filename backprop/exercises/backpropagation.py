@@ -18,7 +18,7 @@ import sympy as sp
 
 from .. import symbolic
 from ..gradcheck import network_numerical_gradient, numerical_gradient
-from ..network import Network, get_activation
+from ..network import Network, get_activation, pack
 from .framework import Call, Plan, Ran, Verdict, checker, correct, variant_sizes, wrong
 from .judging import (
     as_expression,
@@ -283,8 +283,7 @@ def _online_plan(rng: np.random.Generator) -> Plan:
 
 def _parameters(net: object) -> np.ndarray | None:
     try:
-        return np.concatenate([np.ravel(p) for pair in zip(net.weights, net.biases)
-                               for p in pair]).astype(float)
+        return pack(net.weights, net.biases).astype(float)
     except (AttributeError, TypeError, ValueError):
         return None
 
