@@ -8,7 +8,7 @@
   ``binder/postBuild`` (the student edition built into ``student-edition/``).
 - :func:`lab_server`: one JupyterLab server from that venv, in that home, on 127.0.0.1, with
   a clean user configuration (nothing from the developer's ``~/.jupyter``).
-- :func:`lab_page`: one headless Chromium page on it (Debian's chromium), that refuses and
+- :func:`lab_page`: one headless Chromium page (``tests/chromium.py``), that refuses and
   records every request to another host.
 - :class:`Lab`: what the tests do in JupyterLab, through ``window.jupyterapp``.
 - :func:`binder_server`: the fixture a test module imports to get all of the above's server
@@ -36,15 +36,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from chromium import block_requests, launch
+
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 VENV = ROOT / ".venv-binder"
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"))
-                 if p and Path(p).exists()), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-NO_CHROMIUM = ("Chromium not found: install it with `apt-get install -y chromium`; "
-               "JupyterLab tests skipped")
 # Test-only JupyterLab setting: render every cell, so that what a test reads from the page
 # is the whole notebook (JupyterLab otherwise skips the layout of cells out of view).
 TEST_SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
@@ -59,18 +55,23 @@ def _digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def _lab_package_files() -> list[Path]:
-    skip = ("build", "__pycache__", "backprop_derived_lab.egg-info")
-    return [p for p in (BINDER / "lab").rglob("*")
-            if p.is_file() and not set(p.relative_to(BINDER).parts) & set(skip)]
+# Installed as regular (not editable) packages, so reinstalled when their files change.
+LOCAL_PACKAGES = ["binder/lab", "tools/coursework"]
+
+
+def _local_package_files() -> list[Path]:
+    return [p for folder in LOCAL_PACKAGES for p in (ROOT / folder).rglob("*")
+            if p.is_file() and not any(part in ("build", "__pycache__")
+                                       or part.endswith(".egg-info") for part in p.parts)]
 
 
 def binder_venv() -> Path:
     """``.venv-binder``, made from ``binder/requirements.txt`` as repo2docker makes its
-    environment (pip run from the repository root), and up to date with ``binder/lab``."""
+    environment (pip run from the repository root), and up to date with the local packages
+    it installs as regular ones (``binder/lab``, ``tools/coursework``)."""
     deps = _digest([BINDER / "requirements.txt", BINDER / "constraints.txt",
                     BINDER / "runtime.txt", ROOT / "pyproject.toml"])
-    local = _digest(_lab_package_files())
+    local = _digest(_local_package_files())
     python = VENV / "bin" / "python"
     with open(ROOT / ".venv-binder.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one maker at a time across test workers
@@ -85,7 +86,8 @@ def binder_venv() -> Path:
             local_stamp.write_text(local)
         elif not local_stamp.exists() or local_stamp.read_text() != local:
             subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
-                            "--force-reinstall", "./binder/lab"], cwd=ROOT, check=True)
+                            "--force-reinstall", *[f"./{p}" for p in LOCAL_PACKAGES]],
+                           cwd=ROOT, check=True)
             local_stamp.write_text(local)
     return VENV
 
@@ -180,27 +182,12 @@ class Page:
 
 @contextlib.contextmanager
 def lab_page(viewport: dict | None = None) -> Iterator[Page]:
-    """One Chromium page; requests to any host but 127.0.0.1 are refused and recorded."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport=viewport or {"width": 1280, "height": 1000})
-            result = Page(page)
-
-            def route(r):
-                host = urlsplit(r.request.url).hostname
-                if host in ("127.0.0.1", None) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    result.external.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            yield result
-        finally:
-            browser.close()
+    """One Chromium page (``tests/chromium.py``); requests to any host but 127.0.0.1 are
+    refused and recorded."""
+    with launch() as browser:
+        page = browser.new_page(viewport=viewport or {"width": 1280, "height": 1000})
+        external = block_requests(page, lambda url: urlsplit(url).hostname == "127.0.0.1")
+        yield Page(page, external)
 
 
 @pytest.fixture(scope="module")

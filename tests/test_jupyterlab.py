@@ -27,13 +27,13 @@ import backprop_lab
 import jupytext
 import pytest
 
+import coursework
 import jupyterlab_helpers as lab_helpers
-from backprop import coursework
+from chromium import requires_chromium
 from conftest import ROOT, toc_files
 from jupyterlab_helpers import binder_server  # noqa: F401 - the server fixture
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(lab_helpers.CHROMIUM is None, reason=lab_helpers.NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 CHAPTERS = [f for f in toc_files()
             if (ROOT / f"{f}.md").read_text().startswith("---\njupytext:")]
@@ -48,7 +48,6 @@ RAW = re.compile(r"\{(?:glue|eq|numref|cite|eval|doc|ref|exercise|solution)[^}]*
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[lab_helpers.Page]:
-    pytest.importorskip("playwright.sync_api")
     with lab_helpers.lab_page() as page:
         yield page
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from jupyterlab_helpers import CHROMIUM, binder_server  # noqa: F401 - the server fixture
+from chromium import launch, requires_chromium
+from jupyterlab_helpers import binder_server  # noqa: F401 - the server fixture
 from jupyterlab_helpers import kernel_dialog_shown as _accept_kernel_dialog
 
 
@@ -19,9 +20,7 @@ def lab(binder_server) -> str:  # noqa: F811
     """Training XOR in JupyterLab as Binder serves it (tests/jupyterlab_helpers.py)."""
     return binder_server.url("lab/tree/book/training-xor.md")
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install it "
-                                 "with `apt-get install -y chromium`; JupyterLab test skipped")]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 ROOT_SEL = ".jp-OutputArea-output .bp-root"
 DRAWING_JS = """() => {
@@ -39,10 +38,7 @@ def _epoch(page) -> int:
 
 
 def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
+    with launch() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page_errors: list[str] = []
         page.on("pageerror", lambda e: page_errors.append(str(e)))
@@ -87,4 +83,3 @@ def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
         seed.press("Tab")  # leaving the box commits it (JupyterLab keeps Enter for itself)
         assert "must be a whole number" in root.locator(".bp-message").text_content()
         assert not page_errors, page_errors
-        browser.close()
