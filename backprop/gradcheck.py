@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network
+from .network import Network, parameter_slices
 
 __all__ = [
     "RouteComparison",
@@ -105,8 +105,8 @@ def weight_indices(sizes: Sequence[int], layer: int) -> np.ndarray:
     if not 1 <= layer < len(sizes):
         raise ValueError(f"layer must be between 1 and {len(sizes) - 1} for sizes {sizes}; "
                          f"got {layer}")
-    start = sum(sizes[l] * sizes[l - 1] + sizes[l] for l in range(1, layer))
-    return np.arange(start, start + sizes[layer] * sizes[layer - 1])
+    w, _ = parameter_slices(sizes)[layer - 1]
+    return np.arange(w.start, w.stop)
 
 
 def compare_routes(

@@ -213,7 +213,7 @@ class LossNetwork(SymbolicNetwork):
         out[L - 1] = rule.rule.xreplace(local)
         for l in range(L - 1, 0, -1):
             back = self.W[l].T * out[l]
-            out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1],
+            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1],
                                                           self.a[l][p]) * back[p]
                                     for p in range(self.sizes[l])])
         return out

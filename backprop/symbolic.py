@@ -271,7 +271,7 @@ class SymbolicNetwork:
     def __init__(
         self,
         sizes: Sequence[int],
-        activations: str | Sequence[str] = "sigmoid",
+        functions: str | Sequence[str] = "sigmoid",
         *,
         biases: bool = True,
     ) -> None:
@@ -279,12 +279,12 @@ class SymbolicNetwork:
         L = len(self.sizes) - 1
         if L < 1:
             raise ValueError(f"a network needs an input and an output layer; got {sizes}")
-        names = [activations] * L if isinstance(activations, str) else list(activations)
+        names = [functions] * L if isinstance(functions, str) else list(functions)
         if len(names) != L:
-            raise ValueError(f"{len(names)} activations given for {L} layers")
+            raise ValueError(f"{len(names)} activation functions given for {L} layers")
         for n in names:
             _check_name(n)
-        self.activations = names
+        self.functions = names  # the activation functions' names, one per layer
         self.inputs = sp.Matrix([sp.Symbol(f"a^{{(0)}}_{{{q + 1}}}", real=True)
                                  for q in range(self.sizes[0])])
         self.targets = sp.Matrix([sp.Symbol(f"t_{{{p + 1}}}", real=True)
@@ -340,23 +340,26 @@ class SymbolicNetwork:
             subs.update({s: v for s, v in zip(self.a[l], self.a_expr[l])})
         return sp.sympify(expr).xreplace(subs)
 
-    def deltas(self) -> list[sp.Matrix]:
+    def deltas(self, through: Sequence[sp.Matrix] | None = None) -> list[sp.Matrix]:
         """Route (b): the book's deltas in layer-local symbols, output layer first computed.
 
         ``deltas()[l - 1]`` is :math:`\\delta^{(l)}`; the output layer's is
         :math:`(t_k - a_k) f'(\\mathrm{net}_k)`, each layer below
-        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`.
+        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`. With ``through`` (one column of
+        symbols per layer, ``through[l - 1]`` for layer ``l``), each layer's delta is written
+        through the *symbols* of the layer above instead of its expression: the backward pass
+        as a program, each delta computed once (``book/any-depth``, :mod:`backprop.efficiency`).
         """
         L = self.n_layers
         out: list[sp.Matrix] = [sp.Matrix()] * L
         a_L = self.a[L]
-        fprime = [a_L[p] for p in range(self.sizes[-1])]
         out[L - 1] = sp.Matrix([(self.targets[p] - a_L[p])
-                                * activation_derivative(self.activations[-1], fprime[p])
+                                * activation_derivative(self.functions[-1], a_L[p])
                                 for p in range(self.sizes[-1])])
         for l in range(L - 1, 0, -1):
-            back = self.W[l].T * out[l]  # sum_k delta_k w_kj, for every j
-            out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1], self.a[l][p])
+            upper = out[l] if through is None else through[l]
+            back = self.W[l].T * upper  # sum_k delta_k w_kj, for every j
+            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1], self.a[l][p])
                                     * back[p] for p in range(self.sizes[l])])
         return out
 
@@ -380,7 +383,7 @@ class SymbolicNetwork:
         net_local = (self.W[L - 1] * self.a[L - 1] + self.b[L - 1])[k - 1]
         return {
             "dE/da_k": sp.diff(E_local, a_k_sym),
-            "da_k/dnet_k": activation_derivative(self.activations[-1], a_k_sym),
+            "da_k/dnet_k": activation_derivative(self.functions[-1], a_k_sym),
             "dnet_k/dw_kj": sp.diff(net_local, self.W[L - 1][k - 1, j - 1]),
         }
 
@@ -396,10 +399,10 @@ class SymbolicNetwork:
         for k in range(1, self.sizes[-1] + 1):
             net_k_local = (self.W[1] * self.a[1] + self.b[1])[k - 1]
             out[f"path k={k}"] = (sp.diff(E_local, self.a[2][k - 1])
-                                  * activation_derivative(self.activations[1], self.a[2][k - 1])
+                                  * activation_derivative(self.functions[1], self.a[2][k - 1])
                                   * sp.diff(net_k_local, self.a[1][j - 1]))
         net_j_local = (self.W[0] * self.a[0] + self.b[0])[j - 1]
-        out["da_j/dnet_j"] = activation_derivative(self.activations[0], self.a[1][j - 1])
+        out["da_j/dnet_j"] = activation_derivative(self.functions[0], self.a[1][j - 1])
         out["dnet_j/dw_ji"] = sp.diff(net_j_local, self.W[0][j - 1, i - 1])
         return out
 

@@ -23,13 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from chromium import launch, requires_chromium
 from conftest import ROOT
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"))
-                 if p and Path(p).exists()), None)
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install it "
-                                 "with `apt-get install -y chromium`; JupyterLab test skipped")]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 
 def _free_port() -> int:
@@ -100,10 +97,7 @@ KERNEL_DIALOGS: list[bool] = []
 
 
 def test_training_xor_runs_in_jupyterlab_and_shows_the_playground(lab):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
+    with launch() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(lab)
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
@@ -123,4 +117,3 @@ def test_training_xor_runs_in_jupyterlab_and_shows_the_playground(lab):
         assert errors.count() == 0, errors.first.inner_text()
         # The playground is drawn; tests/test_playground_jupyterlab.py plays with it.
         assert page.locator(".jp-OutputArea-output .bp-root canvas").count() >= 4
-        browser.close()

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import CHROMIUM_ARGS, NO_CHROMIUM, chromium_path, open_page, serving
+from test_browser import open_page, serving
 
 from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
 from backprop.training import TrainingConfig, make_state, train_epochs
+from chromium import launch, requires_chromium
 from conftest import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.book,
-              pytest.mark.skipif(chromium_path() is None, reason=NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
 
 PAGES = ["book/training-xor.html", "book/error-landscapes.html", "book/beyond-xor.html"]
 MODULE = "/_static/playground/playground.js"
@@ -49,11 +49,8 @@ def server(built_book: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 import test_jupyterlab
-from test_jupyterlab import CHROMIUM, _accept_kernel_dialog
+from test_jupyterlab import _accept_kernel_dialog
+
+from chromium import launch, requires_chromium
 
 lab = test_jupyterlab.lab  # the JupyterLab server fixture, shared with that module's test
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(CHROMIUM is None, reason="Chromium not found: install it "
-                                 "with `apt-get install -y chromium`; JupyterLab test skipped")]
+pytestmark = [pytest.mark.browser, requires_chromium]
 
 ROOT_SEL = ".jp-OutputArea-output .bp-root"
 DRAWING_JS = """() => {
@@ -34,10 +34,7 @@ def _epoch(page) -> int:
 
 
 def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
+    with launch() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page_errors: list[str] = []
         page.on("pageerror", lambda e: page_errors.append(str(e)))
@@ -82,4 +79,3 @@ def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
         seed.press("Tab")  # leaving the box commits it (JupyterLab keeps Enter for itself)
         assert "must be a whole number" in root.locator(".bp-message").text_content()
         assert not page_errors, page_errors
-        browser.close()
