@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -104,3 +105,53 @@ def test_saving_what_was_served_writes_the_same_bytes(manager, tmp_path):
     asyncio.run(manager.save({"type": "notebook", "format": "json", "content": nb},
                              "chapter.md"))
     assert (tmp_path / "chapter.md").read_text() == CHAPTER
+
+
+# ---------------------------------------------------------------- what binder/ installs
+def _pins(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            out[name.lower().replace("_", "-")] = version.strip()
+    return out
+
+
+def test_binder_installs_what_running_needs_pinned_as_the_root_files():
+    binder = ROOT / "binder"
+    lines = [s for s in (binder / "requirements.txt").read_text().splitlines()
+             if s and not s.startswith("#")]
+    assert "-c constraints.txt" in lines
+    assert {"-e .", "./binder/lab", "./tools/coursework"} <= set(lines)
+    direct = _pins(binder / "requirements.txt")
+    assert set(direct) >= {"numpy", "sympy", "matplotlib", "ipykernel", "jupyterlab",
+                           "jupytext", "jupyterlab-myst", "anywidget"}
+    assert not {"jupyter-book", "sphinx", "django-static-mathjax", "myst-nb"} & \
+        set(_pins(binder / "constraints.txt")), "the book's toolchain would be in the image"
+    root = _pins(ROOT / "constraints.txt")
+    for name, version in {**_pins(binder / "constraints.txt"), **direct}.items():
+        assert root.get(name) == version, \
+            f"binder/ pins {name}=={version}, the root files {root.get(name)}"
+    # The chapters' headers name this jupytext: saving with another would rewrite them.
+    assert f"jupytext_version: {direct['jupytext']}" in (ROOT / "book/intro.md").read_text()
+    assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_postbuild_builds_the_student_edition():
+    post = ROOT / "binder" / "postBuild"
+    assert os.access(post, os.X_OK), "repo2docker runs postBuild only if it is executable"
+    text = post.read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    assert "python -m coursework student --root . --out student-edition" in text
+
+
+def test_jupyterlab_settings_open_chapters_as_notebooks_quietly():
+    overrides = json.loads((ROOT / "binder" / "lab" / "overrides.json").read_text())
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
+    notes = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notes == {"fetchNews": "false", "checkForUpdates": False}
+    server = json.loads((ROOT / "binder" / "lab" / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["contents_manager_class"] == \
+        "backprop_lab.ChapterContentsManager"

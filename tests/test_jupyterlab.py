@@ -120,8 +120,11 @@ def test_chapter_opens_unmodified_reads_like_the_book_and_saves_the_same_bytes(l
         lab.close()
 
 
-def test_nothing_is_fetched_from_another_host(lab, page):
+def test_nothing_is_fetched_from_another_host_and_no_news_pop_up(lab, page):
+    # Runs after the chapters were opened: JupyterLab has been up long enough to ask.
     assert page.external == [], f"JupyterLab reached other hosts: {page.external[:5]}"
+    asked = lab.evaluate("() => document.body.innerText.includes('Jupyter news')")
+    assert not asked, "JupyterLab's news pop-up is shown (binder/lab/overrides.json)"
 
 
 def test_a_chapter_runs_its_numbers_appear_and_the_saved_file_is_unchanged(lab):
