@@ -19,7 +19,8 @@ $(BIN)/python:
 	  "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml \
+          tools/coursework/pyproject.toml
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $(STAMP)
@@ -52,16 +53,17 @@ test: $(SETUP)
 ## check: ruff and the unit tests, no book build and no browser (a couple of minutes)
 check: $(SETUP)
 	$(BIN)/ruff check .
-	$(PYTEST) -m "not book and not browser and not chapters"
+	$(PYTEST) -m "not book and not browser and not chapters and not grading"
 
 ## student: the student edition (solutions removed) as notebooks in _build_student/
 student: $(SETUP)
-	$(BIN)/python -m backprop.coursework student --out _build_student
+	$(BIN)/python -m coursework student --root . --out _build_student
 
-## grade: grade the notebooks in SUBMISSIONS=DIR; CSV and feedback in _build_grades/
+## grade: grade the notebooks in SUBMISSIONS=DIR (relative or absolute) in a bubblewrap
+## sandbox; CSV and feedback in _build_grades/. GRADE_FLAGS="--chapter output-layer" etc.
 grade: $(SETUP)
 	@test -n "$(SUBMISSIONS)" || { echo "Say which folder: make grade SUBMISSIONS=path/to/notebooks"; exit 2; }
-	$(BIN)/python -m backprop.coursework grade "$(SUBMISSIONS)" --out _build_grades
+	$(BIN)/python -m coursework grade "$(SUBMISSIONS)" --root . --out _build_grades $(GRADE_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

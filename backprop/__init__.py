@@ -20,7 +20,8 @@ derives or uses it:
 * ``plotting`` - pure drawing functions, one module per figure family (static figures)
 * ``playground`` - the browser playground of the training chapters: one ES module, trained
   in the page (static book) or by the kernel (a Jupyter widget)
-* ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
+* ``exercises`` - automatic feedback (the student edition, the sandboxed grader and the
+  nbgrader export are a separate tool, ``tools/coursework``)
 """
 
 from .functions import ACTIVATIONS, get_activation, half_sse

@@ -14,7 +14,7 @@ from .. import symbolic
 from ..network import Network
 from .backpropagation import BACKWARD_PASS
 from .framework import Call, Plan, Ran, Verdict, checker, correct, wrong
-from .judging import judge_expression, same_array
+from .judging import compare_layers, judge_expression
 
 __all__ = ["check_bishop_delta", "check_nielsen_deltas"]
 
@@ -54,20 +54,18 @@ def check_nielsen_deltas(plan: Plan, nielsen_deltas: Ran) -> Verdict:
     network of the student's variant: his :math:`\\delta = \\partial C/\\partial z` is minus
     the book's, compared with ``Network.gradients``."""
     want = plan.calls["nielsen_deltas"][0].want
-    got = nielsen_deltas.values[0]
-    if not isinstance(got, (list, tuple)):
-        return wrong("return a list of arrays, one delta per layer.")
-    got = list(got)
-    if len(got) != len(want):
-        return wrong(f"expected {len(want)} deltas, got {len(got)}.")
-    if all(same_array(g, w) for g, w in zip(got, want)):
+    diff = compare_layers(nielsen_deltas.values[0], want)
+    if diff == "":
         return correct("every delta matches Nielsen's dC/dz.")
-    if all(same_array(g, -w) for g, w in zip(got, want)):
+    if diff == "not a list":
+        return wrong("return a list of arrays, one delta per layer.")
+    if diff == "length":
+        return wrong(f"expected {len(want)} deltas, got {len(nielsen_deltas.values[0])}.")
+    if diff == "sign":
         return wrong("close: that is the book's delta; Nielsen's is dC/dz, the opposite "
                      "sign.")
-    if all(same_array(g, w) for g, w in zip(got[::-1], want)):
+    if diff == "reversed":
         return wrong("close: the list is in reverse order; the first delta belongs to the "
                      "first layer.")
-    bad = next(i for i, (g, w) in enumerate(zip(got, want)) if not same_array(g, w))
-    return wrong(f"delta {bad} differs: delta^l = (W^(l+1))^T delta^(l+1) * sigma'(z^l), the "
-                 "transpose because Nielsen's vectors are columns.")
+    return wrong(f"delta {diff.split()[1]} differs: delta^l = (W^(l+1))^T delta^(l+1) * "
+                 "sigma'(z^l), the transpose because Nielsen's vectors are columns.")

@@ -24,6 +24,7 @@ from .judging import (
     as_expression,
     close,
     compare_calls,
+    compare_layers,
     judge_expression,
     judge_number,
     plain,
@@ -362,21 +363,20 @@ def check_backward_deltas(plan: Plan, backward_deltas: Ran) -> Verdict:
     """``ex-any-depth-2``: the deltas of every layer of a sigmoid network of any depth,
     compared with ``Network.gradients`` on a 3-5-4-3-2 network of the student's variant."""
     want = plan.calls["backward_deltas"][0].want
-    got = backward_deltas.values[0]
-    if not isinstance(got, (list, tuple)):
-        return wrong("return a list of arrays, one delta per layer.")
-    got = list(got)
-    if len(got) != len(want):
-        return wrong(f"there are {len(want)} layers of weights, so {len(want)} deltas; you "
-                     f"gave {len(got)}.")
-    if all(same_array(g, w) for g, w in zip(got, want)):
+    diff = compare_layers(backward_deltas.values[0], want)
+    if diff == "":
         return correct("every layer's delta matches Network.gradients.")
-    if all(same_array(g, w) for g, w in zip(got[::-1], want)):
+    if diff == "not a list":
+        return wrong("return a list of arrays, one delta per layer.")
+    if diff == "length":
+        return wrong(f"there are {len(want)} layers of weights, so {len(want)} deltas; you "
+                     f"gave {len(backward_deltas.values[0])}.")
+    if diff == "reversed":
         return wrong("close: the list is in reverse order; deltas[0] belongs to the first "
                      "layer.")
-    if all(same_array(g, -w) for g, w in zip(got, want)):
+    if diff == "sign":
         return wrong("close: the sign is flipped; the book's delta is -dE/dnet.")
-    bad = next(i for i, (g, w) in enumerate(zip(got, want)) if not same_array(g, w))
+    bad = int(diff.split()[1])
     return wrong(f"deltas[{bad}] differs from Network.gradients (shape {want[bad].shape}); "
                  "delta^(l) = f'(net^(l)) * (delta^(l+1) @ W^(l+1)).")
 

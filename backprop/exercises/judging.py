@@ -17,21 +17,23 @@ import sympy as sp
 from .. import symbolic
 from .framework import Call, Ran, Verdict, correct, not_yet, wrong
 
-__all__ = ["as_array", "close", "compare_calls", "judge_expression", "judge_number",
+__all__ = ["as_array", "close", "compare_calls", "compare_layers", "judge_expression",
+           "judge_number",
            "plain", "plain_name", "same", "same_array", "tolerance"]
 
 
 # --------------------------------------------------------------------------- numbers
-def tolerance(*arrays: Any) -> tuple[float, float]:
-    """``(rtol, atol_scale)`` for comparing results computed in the precision of
-    ``arrays``: float64 work is held to 1e-7, float32 to about 64 of its ulps, so a correct
-    float32 answer is never marked wrong for rounding."""
-    eps = np.finfo(np.float64).eps
+def tolerance(*arrays: Any) -> float:
+    """The relative tolerance for results computed in the precision of ``arrays``: 64 ulps
+    of their dtype, and never below 4e-6 (about 32 float32 ulps), because honest work may
+    round through float32 anywhere (an input cast with ``astype``) and still come back as
+    float64. Every named mistake is off by far more."""
+    eps = float(np.finfo(np.float64).eps)
     for a in arrays:
         dt = np.asarray(a).dtype
         if dt.kind in "fc":
             eps = max(eps, float(np.finfo(dt).eps))
-    return max(1e-7, 64 * eps), max(1e-10, 64 * eps)
+    return max(4e-6, 64 * eps)
 
 
 def as_array(value: Any) -> np.ndarray | None:
@@ -49,19 +51,18 @@ def as_array(value: Any) -> np.ndarray | None:
 
 def close(got: Any, want: Any, *, rtol: float | None = None) -> bool:
     """``got`` equals ``want`` (same shape) to the precision ``got`` was computed in: each
-    entry within ``rtol`` of the reference's magnitude, scaled by the largest entry so that
-    cancellation near zero is not held against float32."""
+    entry within :func:`tolerance` (or ``rtol``) of the reference, and of the largest
+    reference entry (at least 1) in absolute terms, so that cancellation near zero is not
+    held against float32."""
     g, w = as_array(got), as_array(want)
     if g is None or w is None or g.shape != w.shape:
         return False
-    r, a = tolerance(g)
-    if rtol is not None:
-        r = max(r, rtol)
+    r = tolerance(g) if rtol is None else max(tolerance(g), rtol)
     with np.errstate(all="ignore"):
         gf, wf = g.astype(np.complex128 if g.dtype.kind == "c" else np.float64), w
         scale = float(np.max(np.abs(wf))) if wf.size else 0.0
         return bool(np.all(np.isfinite(gf)) and np.allclose(gf, wf, rtol=r,
-                                                             atol=a * max(scale, 1.0)))
+                                                             atol=r * max(scale, 1.0)))
 
 
 def same_array(got: Any, want: Any, atol: float | None = None) -> bool:
@@ -69,8 +70,8 @@ def same_array(got: Any, want: Any, atol: float | None = None) -> bool:
     if atol is None:
         return close(got, want)
     g = as_array(got)
-    return g is not None and g.shape == np.shape(want) and bool(
-        np.allclose(g.astype(float), want, atol=max(atol, tolerance(g)[1])))
+    return g is not None and g.shape == np.shape(want) and (close(g, want) or bool(
+        np.allclose(g.astype(float), want, atol=atol)))
 
 
 def _shape_message(got: tuple, want: tuple, names: str) -> str:
@@ -116,6 +117,24 @@ def compare_calls(ran: Ran, calls: Sequence[Call], *, shape_names: str = "one ro
             if verdict:
                 return wrong(verdict)
     return correct(f"{done} on {len(calls)} random test cases.")
+
+
+def compare_layers(got: Any, want: Sequence[np.ndarray]) -> str:
+    """How a list of per-layer arrays (deltas) differs from ``want``: ``""`` (equal),
+    ``"not a list"``, ``"length"``, ``"reversed"``, ``"sign"`` or ``"layer <i>"`` (the first
+    layer that differs); each judge turns it into its own words."""
+    if not isinstance(got, (list, tuple)):
+        return "not a list"
+    got = list(got)
+    if len(got) != len(want):
+        return "length"
+    if all(same_array(g, w) for g, w in zip(got, want)):
+        return ""
+    if all(same_array(g, w) for g, w in zip(got[::-1], want)):
+        return "reversed"
+    if all(same_array(g, -w) for g, w in zip(got, want)):
+        return "sign"
+    return f"layer {next(i for i, (g, w) in enumerate(zip(got, want)) if not same_array(g, w))}"
 
 
 # --------------------------------------------------------------------------- expressions
@@ -213,9 +232,9 @@ def judge_expressions(answers: Sequence[Any], reference: sp.Expr,
 
 def judge_number(answer: Any, reference: float, *,
                  mistakes: Mapping[str, float] | None = None, rtol: float = 1e-6) -> Verdict:
-    """Compare a number with a derived ``reference`` (relative tolerance ``rtol``, or the
-    precision of a float32 answer if that is looser); ``mistakes`` maps the description of
-    a likely mistake to the number it gives."""
+    """Compare a number with a derived ``reference`` (relative tolerance ``rtol``, or
+    :func:`tolerance` if that is looser); ``mistakes`` maps the description of a likely
+    mistake to the number it gives."""
     if answer is None:
         return not_yet("replace None with your number and run the cell again.")
     if isinstance(answer, sp.Basic):
@@ -228,7 +247,7 @@ def judge_number(answer: Any, reference: float, *,
         kind = getattr(answer, "type", type(answer).__name__)
         return wrong(f"expected a number but got a {kind}.")
     value = float(a.ravel()[0])
-    r = max(rtol, tolerance(a)[0])
+    r = max(rtol, tolerance(a))
 
     def near(x: float) -> bool:
         return abs(value - x) <= r * max(abs(x), 1e-12) + 1e-15
