@@ -967,7 +967,8 @@ export class Playground {
     if (want !== this.drawEvery && (want > this.drawEvery || this.costEma < 8)) {
       this.drawEvery = want;
       this.note.dataset.rate = String(want);
-      this.say(want > 1 ? `This setting is large: the playground now draws every ${want}th frame (about ${Math.round(60 / want)} frames a second) so that training keeps up.` : "", want > 1 ? "warning" : "");
+      const nth = { 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth" }[want];
+      this.say(want > 1 ? `This setting is large: the playground now draws every ${nth} frame (about ${Math.round(60 / want)} frames a second) so that training keeps up.` : "", want > 1 ? "warning" : "");
     }
   }
 
