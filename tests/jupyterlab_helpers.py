@@ -271,6 +271,41 @@ class Lab:
     def markdown_text(self) -> str:
         return str(self.evaluate(MARKDOWN_TEXT_JS))
 
+    def references(self) -> list[list[str]]:
+        """Each link to an anchor in the rendered Markdown (``{eq}`` and ``{numref}``
+        references, citations, references to other chapters): its target and its text."""
+        return list(self.evaluate("""() => [...window.jupyterapp.shell.currentWidget.node
+            .querySelectorAll('.myst a[href*="#"]')]
+            .map(a => [a.getAttribute('href'), a.textContent.trim()])"""))
+
+    def problems(self) -> dict[str, list[str]]:
+        """What jupyterlab-myst draws where it could not render: boxes with nothing in them
+        (a solution or exercise with no content) and its marks for a citation or reference
+        it could not resolve (a raw key with a warning)."""
+        return dict(self.evaluate("""() => {
+            const node = window.jupyterapp.shell.currentWidget.node;
+            return {
+              empty: [...node.querySelectorAll('.myst aside')]
+                .filter(a => !a.innerText.trim()).map(a => a.className),
+              unresolved: [...node.querySelectorAll('.myst [title]')]
+                .filter(e => /not found|no label/i.test(e.title)).map(e => e.innerText),
+            };
+        }"""))
+
+    def chapter_number(self) -> str:
+        """The number jupyterlab-myst shows before the chapter's title ('' if none)."""
+        return str(self.evaluate("""() => [...window.jupyterapp.shell.currentWidget.node
+            .querySelectorAll('.myst-fm-block-enumerator')].map(e => e.innerText.trim())
+            .join(' ')"""))
+
+    def set_cell_source(self, index: int, source: str) -> None:
+        self.evaluate("""([index, source]) => window.jupyterapp.shell.currentWidget.content
+            .widgets[index].model.sharedModel.setSource(source)""", [index, source])
+
+    def cell_sources(self) -> list[str]:
+        return list(self.evaluate("""() => window.jupyterapp.shell.currentWidget.content
+            .widgets.map(c => c.model.sharedModel.getSource())"""))
+
     def visible_text(self) -> str:
         return str(self.evaluate("() => window.jupyterapp.shell.currentWidget.node.innerText"))
 
@@ -308,3 +343,4 @@ class Lab:
             panel.context.model.dirty = false;
             panel.dispose();
         }""")
+

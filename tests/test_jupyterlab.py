@@ -5,10 +5,13 @@ One JupyterLab server, started from a venv made from ``binder/`` alone
 one browser page:
 
 - every chapter opens unmodified; its rendered Markdown shows no raw role, directive option
-  or unrendered math; no solution text is visible before a click; saving it writes the same
-  bytes; nothing is fetched from another host;
+  or unrendered math, no empty box and no unresolved reference or citation; its title, its
+  ``{eq}`` and ``{numref}`` references carry the book's numbers (the targets' numbers in the
+  book are checked in ``tests/test_binder_lab.py``); no solution text is visible before a
+  click; saving it writes the same bytes; nothing is fetched from another host;
 - one chapter runs top to bottom: its ``{eval}`` numbers appear, and saving the executed
-  chapter, then reopening it, changes no byte;
+  chapter, then reopening it, changes no byte; a reader's edit of a cell with citations is
+  saved with the citation roles as the chapter writes them;
 - the student-edition link opens the edition's folder, and its notebook runs, with the
   checks saying "not yet"; saved, it keeps its outputs.
 
@@ -111,6 +114,9 @@ def test_chapter_opens_unmodified_reads_like_the_book_and_saves_the_same_bytes(l
         shown = lab.markdown_text()
         raw = sorted({m.group(0).strip() for m in RAW.finditer(shown)})
         assert not raw, f"{chapter}.md shows unrendered MyST in JupyterLab: {raw}"
+        problems = lab.problems()
+        assert problems == {"empty": [], "unresolved": []}, f"{chapter}.md: {problems}"
+        _assert_the_books_numbers(lab, chapter)
         visible = _squash(lab.visible_text())
         leaked = [s for s in _secret_phrases(ROOT / f"{chapter}.md") if _squash(s) in visible]
         assert not leaked, f"{chapter}.md shows solution text before a click: {leaked[:3]}"
@@ -118,6 +124,23 @@ def test_chapter_opens_unmodified_reads_like_the_book_and_saves_the_same_bytes(l
         assert path.read_bytes() == before, f"saving {chapter}.md unchanged rewrote it"
     finally:
         lab.close()
+
+
+def _assert_the_books_numbers(lab: lab_helpers.Lab, chapter: str) -> None:
+    """The title's number, and the number of every reference to a figure, table, equation
+    or exercise (of this chapter or another), are the book's (backprop_lab.numbering, checked
+    against the HTML in tests/test_binder_lab.py)."""
+    number = backprop_lab.numbering.chapter_numbers(ROOT).get(chapter)
+    assert lab.chapter_number() == (number or ""), f"{chapter}.md: the title's number"
+    targets = backprop_lab.numbering.book_targets(ROOT)
+    shown = [(href.rsplit("#", 1)[1].lower(), text) for href, text in lab.references()]
+    shown = [(label, text) for label, text in shown if label in targets]
+    number_of = re.compile(r"\d+(?:\.\d+)*")
+    wrong = [(label, text, targets[label].text) for label, text in shown
+             if number_of.findall(text)[-1:] != [targets[label].number]]
+    assert not wrong, f"{chapter}.md: JupyterLab's numbers differ from the book's: {wrong}"
+    if re.search(r"\{(?:eq|numref)\}`", (ROOT / f"{chapter}.md").read_text()):
+        assert shown, f"{chapter}.md: no {{eq}} or {{numref}} reference to check"
 
 
 def test_nothing_is_fetched_from_another_host_and_no_news_pop_up(lab, page):
@@ -146,8 +169,19 @@ def test_a_chapter_runs_its_numbers_appear_and_the_saved_file_is_unchanged(lab):
         assert not RAW.search(shown), RAW.findall(shown)
         lab.save()
         assert path.read_bytes() == before, "saving the executed chapter rewrote it"
+        # A reader's edit of a cell with citations keeps the chapter's citation roles.
+        index, source = next((i, s) for i, s in enumerate(lab.cell_sources())
+                             if "](#cite-" in s)
+        lab.set_cell_source(index, source + "\n\nMy note.")
+        lab.save()
+        saved = path.read_text()
+        roles = re.findall(r"\{cite[^}]*\}`[^`]+`", before.decode())
+        assert "My note." in saved and "](#cite-" not in saved
+        assert re.findall(r"\{cite[^}]*\}`[^`]+`", saved) == roles
+        assert saved.replace("\n\nMy note.", "", 1) == before.decode()
     finally:
         lab.close()
+        path.write_bytes(before)
     lab.open(f"{RUN_CHAPTER}.md")
     try:
         assert not lab.dirty
