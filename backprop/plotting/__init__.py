@@ -14,9 +14,8 @@
   (``book/error-landscapes``)
 * :mod:`~backprop.plotting.graphs` - computational graphs with values and gradients, and
   the cost of the routes to a gradient (``book/computational-graphs``)
-* :mod:`~backprop.plotting.players` - the perceptron chapter's kernel-free player
-  (``book/perceptron``); the training chapters' interaction is :mod:`backprop.playground`
 
+Interaction is not here: it is drawn in the browser by :mod:`backprop.playground`.
 Functions take an optional ``ax`` so that a chapter can place a figure in its own layout,
 and return what they drew on. Nothing here computes anything a chapter needs to check: the
 numbers come from :mod:`backprop.network`, :mod:`backprop.symbolic`, :mod:`backprop.training`
@@ -40,7 +39,6 @@ from .diagrams import (
 )
 from .graphs import draw_graph, plot_gradient_costs
 from .landscapes import draw_landscape_contours, draw_landscape_surface
-from .players import perceptron_animation_html
 from .single_layer import draw_error_surface, draw_threshold_unit
 from .style import (
     BOUNDARY_CMAP,
@@ -61,7 +59,7 @@ __all__ = [
     "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
     "draw_graph", "draw_landscape_contours", "draw_landscape_surface", "draw_network",
     "draw_threshold_unit", "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
-    "perceptron_animation_html", "plot_entry_errors", "plot_gradient_costs",
+    "plot_entry_errors", "plot_gradient_costs",
     "plot_route_agreement", "plot_step_errors",
     "show_equation",
 ]
