@@ -12,7 +12,8 @@ import numpy as np  # noqa: E402
 from backprop.datasets import xor  # noqa: E402
 from backprop.landscapes import landscape_for_run  # noqa: E402
 from backprop.plotting.landscapes import draw_landscape_contours, draw_landscape_surface  # noqa: E402
-from backprop.training import TrainingConfig, record_run  # noqa: E402
+from backprop.runs import record_run  # noqa: E402
+from backprop.training import TrainingConfig  # noqa: E402
 
 X, T = xor()
 
