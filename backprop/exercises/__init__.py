@@ -47,12 +47,15 @@ from .computational_graphs import (
                               check_tied_weight_gradient,
 )
 from .foundations import (
+                              check_batch_step,
                               check_bipolar_sigmoid_slope,
+                              check_critical_rate,
                               check_gradient_descent,
                               check_online_delta_rule,
                               check_parity_sums,
                               check_perceptron_epoch,
                               check_tanh_delta,
+                              check_xor_gates,
 )
 from .framework import (
                               CHECKERS,
@@ -98,7 +101,8 @@ __all__ = [
     "checker", "clear_results", "correct", "current_student", "not_yet", "passed", "results",
     "run_limited", "set_student", "stopped", "student_rng", "variant_sizes", "wrong",
     # the checks the chapters call, by part of the book
-    "check_backward_deltas", "check_best_step", "check_bipolar_sigmoid_slope",
+    "check_backward_deltas", "check_batch_step", "check_best_step",
+    "check_bipolar_sigmoid_slope", "check_critical_rate", "check_xor_gates",
     "check_bishop_delta", "check_fixed_gradients", "check_gradient_check",
     "check_hidden_deltas_fixed", "check_output_step", "check_post_gradients",
     "check_sgd_step", "check_weight_gradients",
