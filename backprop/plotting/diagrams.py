@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from ..network import check_sizes
 from .style import PATH_COLOUR, PATH_FILL, QUIET_COLOUR, WEIGHT_COLOUR
 
 Edge = tuple[int, int, int]  # (l, p, q): W^(l)_{pq}, into unit p of layer l from unit q
@@ -34,18 +35,6 @@ class Highlight:
     notes: Mapping[Unit, str] = field(default_factory=dict)
 
 
-def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
-    try:
-        out = tuple(int(s) for s in sizes)
-    except (TypeError, ValueError):
-        raise ValueError(f"sizes must be a sequence of unit counts such as (2, 3, 2); "
-                         f"got {sizes!r}") from None
-    if len(out) < 2 or any(s < 1 for s in out):
-        raise ValueError(f"sizes must list at least an input and an output layer, each with "
-                         f"one or more units; got {sizes!r}")
-    return out
-
-
 def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
     if not 1 <= p <= sizes[layer]:
         raise ValueError(f"{name} = {p} is not a unit of layer {layer}, which has units "
@@ -55,7 +44,7 @@ def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
 def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
     """The single path :math:`w_{kj} \\to \\mathrm{net}_k \\to a_k \\to E` of an output
     weight (``book/output-layer``); ``k`` and ``j`` count from 1."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     _check_unit(sizes, L, k, "k")
     _check_unit(sizes, L - 1, j, "j")
@@ -70,7 +59,7 @@ def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
 def hidden_weight_paths(sizes: Sequence[int], j: int, i: int) -> Highlight:
     """Every path from a weight :math:`w_{ji}` of the last hidden layer to the error: through
     :math:`a_j` into *every* output unit ``k`` (``book/hidden-layer``)."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if L < 2:
         raise ValueError(f"a network with sizes {sizes} has no hidden layer; give at least "
@@ -115,7 +104,7 @@ def draw_network(
     orange. Every line carries a ``gid`` (``"edge-l-p-q"``, ``"error-k"``) so tests can find
     it. Used by ``book/output-layer`` and ``book/hidden-layer``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     hl = Highlight() if highlight is None else highlight
     L = len(sizes) - 1
     if layer_names is None:
@@ -197,7 +186,7 @@ def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
     ``weights[l - 1]`` is :math:`W^{(l)}` and ``deltas[l - 1]`` is :math:`\\delta^{(l)}` (a
     vector of ``sizes[l]`` numbers). Arrows carry ``gid="flow-l-p-q"``, units ``"delta-l-p"``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if len(weights) != L or len(deltas) != L:
         raise ValueError(f"need {L} weight matrices and {L} delta vectors for sizes {sizes}")
