@@ -20,6 +20,7 @@ from backprop.plotting.players import (  # noqa: E402
     TrainingFigure,
     perceptron_animation_html,
     player_html,
+    training_animation,
 )
 from backprop.training import (  # noqa: E402
     TrainingConfig,
@@ -66,7 +67,8 @@ def test_landscape_figure_marks_the_snapshot():
     figure = LandscapeFigure(X, T)
     figure.update(land, uv, uv_err, run.network(3), 3)
     marker = _by_gid(figure.ax_contour, "snapshot-marker")[0]
-    np.testing.assert_allclose(np.ravel(marker.get_data()), uv[3])
+    final = run.network(-1).parameters()
+    np.testing.assert_allclose(np.ravel(marker.get_data()), uv[3] + final[[0, 6]])
     assert figure.png()[:4] == b"\x89PNG"
 
 
@@ -95,3 +97,16 @@ def test_animation_is_offline_and_small():
     assert len(html) < 200_000
     with pytest.raises(ValueError, match="one row"):
         perceptron_animation_html(np.zeros((3, 2)), Xg, Tg)
+
+
+def test_training_animation_keeps_its_axes_fixed():
+    run = record_run(TrainingConfig(eta=2.0), X, T, 600, snapshots=6)
+    anim = training_animation(run, X, T, n=20)
+    anim._draw_was_started = True  # frames are driven by hand here, not rendered
+    ax = anim._fig.axes[1]
+    limits = []
+    for s in range(len(run.epochs)):
+        anim._func(s)
+        limits.append((ax.get_xlim(), ax.get_ylim()))
+    assert all(lim == limits[0] for lim in limits)
+    assert limits[0][0][1] >= run.errors.size - 1

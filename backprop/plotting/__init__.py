@@ -20,7 +20,13 @@ numbers come from :mod:`backprop.network`, :mod:`backprop.symbolic`, :mod:`backp
 and :mod:`backprop.gradcheck`. Every name below is importable from ``backprop.plotting``.
 """
 
-from .boundaries import data_extent, draw_decision_boundary, draw_error_curve, hidden_unit_line
+from .boundaries import (
+    data_extent,
+    draw_decision_boundary,
+    draw_error_curve,
+    draw_stall_sweep,
+    hidden_unit_line,
+)
 from .checks import plot_route_agreement, show_equation
 from .diagrams import (
     Highlight,
@@ -46,6 +52,7 @@ from .style import (
     CLASS_COLOURS,
     ERROR_AXIS_MAX,
     HIDDEN_LINE_COLOURS,
+    MEDIAN_COLOUR,
     PATH_COLOUR,
     PATH_FILL,
     QUIET_COLOUR,
@@ -54,12 +61,12 @@ from .style import (
 )
 
 __all__ = [
-    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
-    "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight", "LandscapeFigure",
-    "TrainingFigure", "animations_html", "data_extent", "draw_decision_boundary",
-    "draw_error_curve", "draw_error_flow", "draw_error_surface", "draw_landscape_contours",
-    "draw_landscape_surface", "draw_network", "draw_threshold_unit", "figure_png",
-    "hidden_unit_line", "hidden_weight_paths", "landscape_animation", "output_weight_path",
-    "perceptron_animation_html", "player_html", "plot_route_agreement", "show_equation",
-    "training_animation",
+    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "MEDIAN_COLOUR",
+    "PATH_COLOUR", "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight",
+    "LandscapeFigure", "TrainingFigure", "animations_html", "data_extent",
+    "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
+    "draw_landscape_contours", "draw_landscape_surface", "draw_network", "draw_stall_sweep",
+    "draw_threshold_unit", "figure_png", "hidden_unit_line", "hidden_weight_paths",
+    "landscape_animation", "output_weight_path", "perceptron_animation_html", "player_html",
+    "plot_route_agreement", "show_equation", "training_animation",
 ]

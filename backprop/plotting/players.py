@@ -7,6 +7,7 @@ static figures of :mod:`backprop.plotting` do not depend on this module.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import uuid
@@ -23,7 +24,7 @@ from PIL import Image as PILImage
 from ..network import Network
 from ..training import Landscape, Run, decision_grid
 from .boundaries import draw_decision_boundary, hidden_unit_line
-from .landscapes import draw_landscape_contours, draw_landscape_surface
+from .landscapes import draw_landscape_contours, draw_landscape_surface, plane_axes
 from .single_layer import draw_threshold_unit
 from .style import (
     BOUNDARY_CMAP,
@@ -177,6 +178,9 @@ def training_animation(run: Run, X: np.ndarray, T: np.ndarray, *,
     hidden = run.sizes[1] if len(run.sizes) > 2 else 1
     panel = TrainingFigure(X, T, extent=extent, n=n, size=size, dpi=dpi, max_hidden=hidden,
                            blit=False)
+    errors = np.asarray(run.errors, dtype=float)
+    if np.isfinite(errors).any():  # the whole run's axes from the first frame: they stay fixed
+        panel._fit_error_axis(errors.size, errors[np.isfinite(errors)])
 
     def frame(s: int):
         ep = int(run.epochs[s])
@@ -217,7 +221,7 @@ def landscape_animation(run: Run, land: Landscape, uv: np.ndarray, X: np.ndarray
     def frame(s: int):
         ax_c.clear()
         ax_b.clear()
-        draw_landscape_contours(land, uv[:s + 1], ax=ax_c, levels=20)
+        draw_landscape_contours(land, uv[:s + 1], ax=ax_c, levels=20, colorbar=False)
         draw_decision_boundary(run.network(s), X, T, ax=ax_b, n=60, point_size=40)
         ax_c.set_title(f"epoch {run.epochs[s]}   E = {run.errors[run.epochs[s]]:.3g}",
                        fontsize=9)
@@ -235,7 +239,9 @@ def animations_html(animations: Mapping[str, FuncAnimation], *, title: str = "se
     uid = "player-" + uuid.uuid4().hex[:8]
     options, panels = [], []
     for i, (label, anim) in enumerate(animations.items()):
-        page = _offline_jshtml(anim.to_jshtml(default_mode="once"))
+        page = _offline_jshtml(anim.to_jshtml(default_mode="once"),
+                               f"One frame of the recorded run for {title} {label}; the "
+                               "buttons below play, pause and step through the frames")
         options.append(f'<option value="{i}">{label}</option>')
         style = "" if i == 0 else ' style="display:none"'
         panels.append(f'<div class="{uid}-panel"{style}>{page}</div>')
@@ -256,7 +262,10 @@ _JSHTML_ICONS = {
 }
 
 
-def _offline_jshtml(page: str) -> str:
+def _offline_jshtml(page: str, alt: str) -> str:
+    # The frame image gets an alt text and the slider a label, for screen readers.
+    page = page.replace('<img id="_anim_img', f'<img alt="{html.escape(alt)}" id="_anim_img')
+    page = page.replace('<input id="_anim_slider', '<input aria-label="frame" id="_anim_slider')
     page = re.sub(r"<link[^>]*font-awesome[^>]*>", "", page)
     for cls, symbol in _JSHTML_ICONS.items():
         page = page.replace(f'<i class="{cls}"></i>', symbol)
@@ -284,9 +293,10 @@ class LandscapeFigure:
         the network there."""
         for ax in (self.ax_contour, self.ax_surface, self.ax_boundary):
             ax.clear()
-        draw_landscape_contours(land, uv, ax=self.ax_contour)
-        self.ax_contour.plot(*uv[snapshot], "o", ms=9, color=WEIGHT_COLOUR, mec="white",
-                             gid="snapshot-marker")
+        draw_landscape_contours(land, uv, ax=self.ax_contour, colorbar=False)
+        (du, _), (dv, _) = plane_axes(land)
+        self.ax_contour.plot(uv[snapshot][0] + du, uv[snapshot][1] + dv, "o", ms=9,
+                             color=WEIGHT_COLOUR, mec="white", gid="snapshot-marker")
         draw_landscape_surface(land, uv, uv_errors, ax=self.ax_surface, elev=elev, azim=azim)
         draw_decision_boundary(net, self.X, self.T, ax=self.ax_boundary, extent=self.extent,
                                n=100)
@@ -321,6 +331,8 @@ def perceptron_animation_html(weights: np.ndarray, X: np.ndarray, T: np.ndarray,
 
     anim = FuncAnimation(fig, frame, frames=len(weights), interval=interval, blit=False)
     fig.tight_layout()
-    html = _offline_jshtml(anim.to_jshtml(default_mode="loop"))
+    page = _offline_jshtml(anim.to_jshtml(default_mode="loop"),
+                           "The threshold unit's decision line over its patterns, one frame "
+                           "per presented pattern, with the pattern just presented ringed")
     plt.close(fig)
-    return html
+    return page
