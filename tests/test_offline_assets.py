@@ -42,7 +42,7 @@ def test_config_serves_javascript_from_the_build() -> None:
         assert not re.match(r"(https?:)?//", path), f"{path} is not served from the build"
         assert not any("http" in str(v) for v in (attrs or {}).values()), attrs
     assert js["vendor/html-manager/embed-amd.js"]["data-jupyter-widgets-cdn-only"] == "true"
-    assert CONFIG["sphinx"]["local_extensions"] == {"offline_assets": "book/_ext"}
+    assert CONFIG["sphinx"]["local_extensions"]["offline_assets"] == "book/_ext"
 
 
 def test_binder_opens_chapters_as_notebooks() -> None:
