@@ -3,28 +3,28 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.json
-SETUP  := $(STAMP) $(LAB_OVERRIDES) $(KERNEL_CONFIG)
+SETUP  := $(STAMP) $(KERNEL_CONFIG)
+# The JupyterLab set-up (settings, contents manager), installed by pip into .venv as on Binder.
+LAB_FILES := $(wildcard binder/lab/*.json binder/lab/pyproject.toml binder/lab/backprop_lab/*.py)
 BUILD_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test install clean serve lint student grade
+# Tests run on every core; the tests that need the built book share one worker (conftest.py).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+
+.PHONY: book test check install clean serve lint student grade
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 	  "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml \
+          tools/coursework/pyproject.toml $(LAB_FILES)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $(STAMP)
-
-# JupyterLab in .venv opens book/*.md as notebooks (jupytext), as Binder does (postBuild).
-$(LAB_OVERRIDES): jupyterlab-overrides.json $(STAMP)
-	mkdir -p $(dir $@)
-	cp jupyterlab-overrides.json $@
 
 # ipykernel 7 logs a "WARNING | Kernel is running over TCP without encryption" line at every
 # kernel start (a local build kernel needs no encryption); quiet it so a clean build prints
@@ -40,18 +40,26 @@ book: $(SETUP)
 	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
 	@echo "Open _build/html/index.html, or run: make serve"
 
-## test: every test: package, chapters, the built book, and the book in Chromium
+## test: ruff, then every test: package, the -W build (each chapter runs there, once),
+## the built book, and the book in Chromium
 test: $(SETUP)
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	$(PYTEST)
+
+## check: ruff and the unit tests, no book build and no browser (a couple of minutes)
+check: $(SETUP)
+	$(BIN)/ruff check .
+	$(PYTEST) -m "not book and not browser and not chapters and not grading"
 
 ## student: the student edition (solutions removed) as notebooks in _build_student/
 student: $(SETUP)
-	$(BIN)/python -m backprop.coursework student --out _build_student
+	$(BIN)/python -m coursework student --root . --out _build_student
 
-## grade: grade the notebooks in SUBMISSIONS=DIR; CSV and feedback in _build_grades/
+## grade: grade the notebooks in SUBMISSIONS=DIR (relative or absolute) in a bubblewrap
+## sandbox; CSV and feedback in _build_grades/. GRADE_FLAGS="--chapter output-layer" etc.
 grade: $(SETUP)
 	@test -n "$(SUBMISSIONS)" || { echo "Say which folder: make grade SUBMISSIONS=path/to/notebooks"; exit 2; }
-	$(BIN)/python -m backprop.coursework grade "$(SUBMISSIONS)" --out _build_grades
+	$(BIN)/python -m coursework grade "$(SUBMISSIONS)" --root . --out _build_grades $(GRADE_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

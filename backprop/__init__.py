@@ -9,11 +9,15 @@ derives or uses it:
 * ``datasets`` - XOR, noisy XOR and the other 2-D problems, each from an explicit ``rng``
 * ``perceptron`` - the perceptron rule, logic gates and the single-layer delta rule
 * ``efficiency`` - the cost of the naive derivative against the backward pass
+* ``autodiff`` - a scalar reverse-mode engine, forward mode, and what each route to a gradient
+  costs
 * ``worked_example`` - Mazur's 2-2-2 example, exactly
 * ``training`` - many networks at once, momentum, recorded runs, landscape slices
-* ``plotting`` - pure drawing functions, one module per figure family; ``widgets`` - the
-  dashboards that wire controls to them
-* ``exercises`` - automatic feedback; ``coursework`` - student edition, grader, nbgrader export
+* ``plotting`` - pure drawing functions, one module per figure family (static figures)
+* ``playground`` - the browser playground of the training chapters: one ES module, trained
+  in the page (static book) or by the kernel (a Jupyter widget)
+* ``exercises`` - automatic feedback (the student edition, the sandboxed grader and the
+  nbgrader export are a separate tool, ``tools/coursework``)
 """
 
 from .network import ACTIVATIONS, Network, NetworkInputError, get_activation, half_sse

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .symbolic import SymbolicNetwork, activation_derivative
+from .symbolic import SymbolicNetwork
 
 __all__ = ["GradientCost", "backward_pass_cost", "layer_deltas", "naive_gradient_cost"]
 
@@ -64,18 +64,9 @@ def layer_deltas(
     """
     sizes = _check_sizes(sizes)
     net = SymbolicNetwork(sizes, activation, biases=False)
-    L = net.n_layers
     d = [sp.Matrix([sp.Symbol(f"delta^{{({l})}}_{{{p + 1}}}", real=True)
-                    for p in range(sizes[l])]) for l in range(1, L + 1)]
-    rhs: list[sp.Matrix] = [sp.Matrix()] * L
-    a_L = net.a[L]
-    rhs[L - 1] = sp.Matrix([(net.targets[p] - a_L[p]) * activation_derivative(activation, a_L[p])
-                            for p in range(sizes[L])])
-    for l in range(L - 1, 0, -1):
-        back = net.W[l].T * d[l]
-        rhs[l - 1] = sp.Matrix([activation_derivative(activation, net.a[l][p]) * back[p]
-                                for p in range(sizes[l])])
-    return net, d, rhs
+                    for p in range(sizes[l])]) for l in range(1, net.n_layers + 1)]
+    return net, d, net.deltas(through=d)
 
 
 def backward_pass_cost(sizes: Sequence[int], activation: str = "sigmoid") -> GradientCost:

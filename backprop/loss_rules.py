@@ -40,8 +40,8 @@ __all__ = [
 #: Each loss with the output activation it is paired with in the book.
 LOSSES: dict[str, str] = {
     "half_sse": "sigmoid",
-    "cross_entropy": "sigmoid",
-    "softmax_cross_entropy": "softmax",
+    "binary_cross_entropy": "sigmoid",
+    "categorical_cross_entropy": "softmax",
 }
 
 
@@ -87,8 +87,8 @@ def one_hot_substitution(t: Sequence[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
     return {t[-1]: 1 - sp.Add(*t[:-1])}
 
 
-_ERRORS = {"half_sse": half_sse, "cross_entropy": binary_cross_entropy,
-           "softmax_cross_entropy": categorical_cross_entropy}
+_ERRORS = {"half_sse": half_sse, "binary_cross_entropy": binary_cross_entropy,
+           "categorical_cross_entropy": categorical_cross_entropy}
 
 
 # --------------------------------------------------------------------------- the output delta
@@ -115,7 +115,7 @@ class OutputDelta:
     steps: dict[str, sp.Expr] = field(default_factory=dict)
 
 
-def output_delta(loss: str = "cross_entropy", n_outputs: int = 1) -> OutputDelta:
+def output_delta(loss: str = "binary_cross_entropy", n_outputs: int = 1) -> OutputDelta:
     """Derive :math:`\\delta_k = -\\partial E/\\partial \\mathrm{net}_k` for ``loss`` with its
     output activation (:data:`LOSSES`), for ``n_outputs`` units.
 
@@ -127,12 +127,14 @@ def output_delta(loss: str = "cross_entropy", n_outputs: int = 1) -> OutputDelta
     """
     _check_loss(loss)
     K = int(n_outputs)
-    if K < 1 or (loss == "softmax_cross_entropy" and K < 2):
+    if K < 1 or (loss == "categorical_cross_entropy" and K < 2):
         raise ValueError(f"n_outputs = {n_outputs!r}: give at least 1 output unit (2 for a "
                          "softmax, whose outputs are the probabilities of 2 or more classes)")
-    a = list(sp.symbols(f"a_1:{K + 1}", positive=True))
-    t = list(sp.symbols(f"t_1:{K + 1}", real=True))
-    net = list(sp.symbols(rf"\mathrm{{net}}_1:{K + 1}", real=True))
+    # One unit is unit k of the notation table; several are numbered 1..K.
+    idx = ["k"] if K == 1 else [str(k) for k in range(1, K + 1)]
+    a = [sp.Symbol(f"a_{i}", positive=True) for i in idx]
+    t = [sp.Symbol(f"t_{i}", real=True) for i in idx]
+    net = [sp.Symbol(rf"\mathrm{{net}}_{i}", real=True) for i in idx]
     E_a = _ERRORS[loss](t, a)
     dE_da = sp.Matrix([sp.factor(sp.diff(E_a, ak)) for ak in a])
     if LOSSES[loss] == "softmax":
@@ -147,12 +149,14 @@ def output_delta(loss: str = "cross_entropy", n_outputs: int = 1) -> OutputDelta
     for r, c in zip(raw, claimed_raw):
         if not equivalent(r, c):
             raise AssertionError(f"{loss}: da/dnet = {r}, not the claimed {c}")
-    delta = (-jacobian.T * dE_da).applyfunc(sp.factor)
+    # Cancel the fractions (cross-entropy) but leave a product as SymPy multiplied it.
+    delta = (-jacobian.T * dE_da).applyfunc(
+        lambda d: d if d.is_polynomial(*a, *t) else sp.factor(d))
     # The short rules: (t - a) f'(net) for the squared error, t - a for both cross-entropies.
     rule = sp.Matrix([(tk - ak) * ak * (1 - ak) if loss == "half_sse" else tk - ak
                       for tk, ak in zip(t, a)])
     # The softmax's rule holds when the targets sum to one (a one-hot target).
-    given = one_hot_substitution(t) if loss == "softmax_cross_entropy" else {}
+    given = one_hot_substitution(t) if loss == "categorical_cross_entropy" else {}
     for d, r in zip(delta.xreplace(given), rule.xreplace(given)):
         if not equivalent(d, r):
             raise AssertionError(f"{loss}: delta = {d}, not the claimed rule {r}")
@@ -172,7 +176,7 @@ class LossNetwork(SymbolicNetwork):
     compare after :meth:`one_hot`.
     """
 
-    def __init__(self, sizes: Sequence[int], loss: str = "cross_entropy",
+    def __init__(self, sizes: Sequence[int], loss: str = "binary_cross_entropy",
                  activations: str | Sequence[str] = "sigmoid", *, biases: bool = True) -> None:
         _check_loss(loss)
         n_hidden = len(sizes) - 2
@@ -209,7 +213,7 @@ class LossNetwork(SymbolicNetwork):
         out[L - 1] = rule.rule.xreplace(local)
         for l in range(L - 1, 0, -1):
             back = self.W[l].T * out[l]
-            out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1],
+            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1],
                                                           self.a[l][p]) * back[p]
                                     for p in range(self.sizes[l])])
         return out

@@ -13,7 +13,19 @@ Conventions (see the notation table in the introduction):
 * every array may carry leading axes, one per independent network, so that many networks
   (different seeds, say) train in one vectorized step;
 * :math:`\\delta^{(l)} = -\\partial E / \\partial \\mathrm{net}^{(l)}`, the book's sign, so
-  that the weight change is :math:`\\Delta w_{kj} = \\eta\\, \\delta_k a_j`.
+  that the weight change is :math:`\\Delta w_{kj} = \\eta\\, \\delta_k a_j`;
+* one word, one meaning: *activations* are the values :math:`a^{(l)}` (``Forward``), the
+  *functions* :math:`f` that make them are :class:`Activation` objects (``Network.functions``).
+
+The error is the half sum of squared errors unless a network is built with another
+:class:`Loss` (``loss="binary_cross_entropy"`` for sigmoid outputs,
+``"categorical_cross_entropy"`` for a softmax output layer). Whatever the loss, the output
+layer's delta is :math:`\\delta^{(L)} = -\\partial E/\\partial a \\odot f'(\\mathrm{net}^{(L)})`
+(:func:`output_delta`); for the two cross-entropies with the output function they are written
+for, :math:`f'` cancels and :math:`\\delta^{(L)} = t - a`.
+
+Training (plain gradient descent, batch or on-line) is :meth:`Network.train`, a thin call of
+the one training loop in :mod:`backprop.training`.
 """
 
 from __future__ import annotations
@@ -25,13 +37,22 @@ import numpy as np
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSSES",
     "Activation",
     "Forward",
     "Gradients",
+    "Loss",
     "Network",
     "NetworkInputError",
+    "binary_cross_entropy",
+    "categorical_cross_entropy",
     "get_activation",
+    "get_loss",
     "half_sse",
+    "output_delta",
+    "pack",
+    "parameter_slices",
+    "unpack",
 ]
 
 
@@ -39,28 +60,48 @@ class NetworkInputError(ValueError):
     """Raised for input the network cannot use; the message says what to change."""
 
 
+# ====================================================================== activation functions
 @dataclass(frozen=True)
 class Activation:
     """An activation function ``f`` with its derivative written in terms of ``a = f(net)``.
 
     Writing ``f'`` through the activation itself (``a(1 - a)`` for the sigmoid) is what lets
     the backward pass reuse the forward pass's values instead of recomputing ``net``.
+    ``fprime_from_a`` is ``None`` for a function that mixes its units (softmax): its
+    derivative is a Jacobian, applied by ``jacobian_product``.
     """
 
     name: str
     f: Callable[[np.ndarray], np.ndarray]
-    fprime_from_a: Callable[[np.ndarray], np.ndarray]
+    fprime_from_a: Callable[[np.ndarray], np.ndarray] | None
     latex: str
+    jacobian_product: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def backward(self, a: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Carry ``g`` :math:`= -\\partial E/\\partial a` back through ``f``: the book's
+        :math:`\\delta = -\\partial E/\\partial \\mathrm{net}`. For an elementwise ``f`` this
+        is :math:`f'(\\mathrm{net}) \\odot g`; for softmax, :math:`J^{\\mathsf T} g` with
+        :math:`J_{mk} = a_m(\\delta_{mk} - a_k)`."""
+        if self.fprime_from_a is not None:
+            return self.fprime_from_a(a) * g
+        return self.jacobian_product(a, g)
 
 
 def _sigmoid(net: np.ndarray) -> np.ndarray:
-    # Split by sign so that exp never overflows: the two branches are the same function.
-    out = np.empty_like(net, dtype=float)
-    pos = net >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-net[pos]))
-    e = np.exp(net[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+    # exp(-log(1 + e^-net)): never overflows, as exact as the two-branch formula, and three
+    # NumPy calls instead of a masked pair (the training loop's cost is mostly these calls).
+    return np.exp(-np.logaddexp(0.0, -net))
+
+
+def _softmax(net: np.ndarray) -> np.ndarray:
+    # Subtracting the row maximum changes nothing mathematically and keeps exp finite.
+    e = np.exp(net - net.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_backward(a: np.ndarray, g: np.ndarray) -> np.ndarray:
+    # J^T g with J_mk = a_m (delta_mk - a_k): a_k (g_k - sum_m g_m a_m).
+    return a * (g - np.sum(g * a, axis=-1, keepdims=True))
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -70,11 +111,13 @@ ACTIVATIONS: dict[str, Activation] = {
                            lambda a: np.ones_like(a), r"1"),
     "relu": Activation("relu", lambda n: np.maximum(n, 0.0),
                        lambda a: (a > 0).astype(float), r"[a>0]"),
+    "softmax": Activation("softmax", _softmax, None, r"a_m(\delta_{mk}-a_k)",
+                          jacobian_product=_softmax_backward),
 }
 
 
 def get_activation(name: str | Activation) -> Activation:
-    """Look an activation up by name; an unknown name lists the valid ones."""
+    """Look an activation function up by name; an unknown name lists the valid ones."""
     if isinstance(name, Activation):
         return name
     try:
@@ -86,6 +129,7 @@ def get_activation(name: str | Activation) -> Activation:
         ) from None
 
 
+# ====================================================================== losses
 def half_sse(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """The book's error :math:`E = \\tfrac12 \\sum_p \\sum_k (t_k - a_k)^2`.
 
@@ -95,6 +139,138 @@ def half_sse(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return 0.5 * np.sum(diff * diff, axis=(-2, -1))
 
 
+def binary_cross_entropy(net: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """:math:`E = -\\sum_p \\sum_k [t_k \\ln a_k + (1 - t_k) \\ln(1 - a_k)]` for sigmoid
+    outputs :math:`a_k = \\sigma(\\mathrm{net}_k)`, computed from the net inputs.
+
+    From ``net`` because a saturated :math:`a_k` rounds to exactly 0 or 1 and its logarithm
+    to :math:`-\\infty`; each term is
+    :math:`\\max(\\mathrm{net}, 0) - t\\,\\mathrm{net} + \\ln(1 + e^{-|\\mathrm{net}|})`,
+    finite, and accurate even for a nearly perfect output. Summed over the last two axes,
+    as :func:`half_sse`.
+    """
+    t = np.asarray(targets, dtype=float)
+    terms = np.maximum(net, 0.0) - t * net + np.log1p(np.exp(-np.abs(net)))
+    return np.sum(terms, axis=(-2, -1))
+
+
+def categorical_cross_entropy(net: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """:math:`E = -\\sum_p \\sum_k t_k \\ln a_k` for a softmax output layer
+    :math:`a_k = e^{\\mathrm{net}_k} / \\sum_m e^{\\mathrm{net}_m}`, computed from the net
+    inputs: :math:`-\\ln a_k = (\\mathrm{net}_{\\max} - \\mathrm{net}_k) + \\ln(1 + s)`,
+    with :math:`s` the sum of :math:`e^{\\mathrm{net}_m - \\mathrm{net}_{\\max}}` over every
+    unit but the largest, so that no logarithm of a rounded-to-zero probability is taken and a
+    nearly perfect output still costs a little more than nothing."""
+    t = np.asarray(targets, dtype=float)
+    top_index = np.argmax(net, axis=-1)[..., None]
+    top = np.take_along_axis(net, top_index, axis=-1)
+    e = np.exp(net - top)
+    np.put_along_axis(e, top_index, 0.0, axis=-1)
+    rest = np.log1p(np.sum(e, axis=-1, keepdims=True))
+    return np.sum(t * ((top - net) + rest), axis=(-2, -1))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """An error :math:`E(a, t)` summed over samples and output units.
+
+    ``value(a, net, t)`` is :math:`E` (from whichever of the output activations ``a`` and net
+    inputs ``net`` is the stable one); ``minus_dE_da(a, t)`` is
+    :math:`-\\partial E/\\partial a`, what :func:`output_delta` carries back through the
+    output function; ``output`` names the output function the loss is written for, the one
+    with which :math:`\\delta^{(L)} = t - a` (``None``: any output function).
+    """
+
+    name: str
+    value: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    minus_dE_da: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    output: str | None
+    latex: str
+
+
+LOSSES: dict[str, Loss] = {
+    "half_sse": Loss("half_sse", lambda a, net, t: half_sse(a, t), lambda a, t: t - a, None,
+                     r"\tfrac12 \sum_p \sum_k (t_k - a_k)^2"),
+    "binary_cross_entropy": Loss(
+        "binary_cross_entropy", lambda a, net, t: binary_cross_entropy(net, t),
+        lambda a, t: (t - a) / (a * (1.0 - a)), "sigmoid",
+        r"-\sum_p \sum_k [t_k \ln a_k + (1 - t_k) \ln (1 - a_k)]"),
+    "categorical_cross_entropy": Loss(
+        "categorical_cross_entropy", lambda a, net, t: categorical_cross_entropy(net, t),
+        lambda a, t: t / a, "softmax", r"-\sum_p \sum_k t_k \ln a_k"),
+}
+
+
+def get_loss(name: str | Loss) -> Loss:
+    """Look a loss up by name; an unknown name lists the valid ones."""
+    if isinstance(name, Loss):
+        return name
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        raise NetworkInputError(
+            f"unknown loss {name!r}; valid names are: {', '.join(LOSSES)}"
+        ) from None
+
+
+def output_delta(loss: Loss, function: Activation, a: np.ndarray, t: np.ndarray
+                 ) -> np.ndarray:
+    """The output layer's :math:`\\delta^{(L)} = -\\partial E/\\partial a \\odot
+    f'(\\mathrm{net}^{(L)})` (``book/output-layer``).
+
+    For sigmoid outputs with binary cross-entropy, and softmax with categorical
+    cross-entropy, :math:`f'` cancels the loss's denominator and :math:`\\delta^{(L)} = t - a`
+    exactly; that form is used for them (it also never divides by a saturated
+    :math:`a(1-a)`). Every other pair takes the general product.
+    """
+    if loss.output is not None and loss.output == function.name:
+        return t - a
+    return function.backward(a, loss.minus_dE_da(a, t))
+
+
+# ====================================================================== flat parameters
+def parameter_slices(sizes: Sequence[int]) -> list[tuple[slice, slice]]:
+    """Where :math:`W^{(l)}` and :math:`b^{(l)}` sit in a flat parameter vector, layer by
+    layer: the one layout (W1 row by row, b1, W2, b2, ...) that :func:`pack`, gradient checks
+    and landscapes share."""
+    out, pos = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        w = slice(pos, pos + n_in * n_out)
+        b = slice(w.stop, w.stop + n_out)
+        out.append((w, b))
+        pos = b.stop
+    return out
+
+
+def pack(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
+    """Every weight and bias in one vector (one row per network when they are stacked), in
+    the order of :func:`parameter_slices`."""
+    lead = np.shape(weights[0])[:-2]
+    return np.concatenate([np.reshape(p, lead + (-1,)) for pair in zip(weights, biases)
+                           for p in pair], axis=-1)
+
+
+def unpack(theta: np.ndarray, sizes: Sequence[int]
+           ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The inverse of :func:`pack`: weights and biases for ``sizes`` from ``theta``, whose
+    leading axes (if any) become network axes. Returns views of ``theta``."""
+    theta = np.asarray(theta, dtype=float)
+    sizes = [int(s) for s in sizes]
+    slices = parameter_slices(sizes)
+    expected = slices[-1][1].stop
+    if theta.ndim == 0 or theta.shape[-1] != expected:
+        raise NetworkInputError(
+            f"a flat parameter vector for sizes {tuple(sizes)} has {expected} entries "
+            f"(shape ({expected},), or (n, {expected}) for n networks); got {theta.shape}"
+        )
+    lead = theta.shape[:-1]
+    weights = [theta[..., w].reshape(lead + (sizes[l + 1], sizes[l]))
+               for l, (w, _) in enumerate(slices)]
+    biases = [theta[..., b] for _, b in slices]
+    return weights, biases
+
+
+# ====================================================================== the two passes
 def _check_finite(name: str, array: np.ndarray) -> None:
     if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
@@ -123,7 +299,7 @@ class Forward:
 
 @dataclass
 class Gradients:
-    """Gradients of the half-SSE error, summed over the samples of a batch.
+    """Gradients of the network's loss, summed over the samples of a batch.
 
     ``weights[l - 1]`` is :math:`\\partial E / \\partial W^{(l)}`, ``biases[l - 1]`` is
     :math:`\\partial E / \\partial b^{(l)}`, and ``deltas[l - 1]`` is the book's
@@ -136,20 +312,24 @@ class Gradients:
 
     def flat(self) -> np.ndarray:
         """All gradients in one vector, in :meth:`Network.parameters` order."""
-        return np.concatenate([g.ravel() for pair in zip(self.weights, self.biases)
-                               for g in pair])
+        return pack(self.weights, self.biases)
 
 
 class Network:
-    """A fully connected feed-forward network trained on the half sum of squared errors.
+    """A fully connected feed-forward network, trained on the half sum of squared errors
+    unless another ``loss`` is chosen.
 
     Parameters
     ----------
     sizes:
         Units per layer, input first: ``(2, 2, 1)`` is the 2-2-1 XOR network.
-    activations:
-        One name for every layer, or one per non-input layer (``"sigmoid"``, ``"tanh"``,
-        ``"identity"``, ``"relu"``).
+    functions:
+        The activation function of every layer, by name: one name for all layers, or one per
+        non-input layer (``"sigmoid"``, ``"tanh"``, ``"identity"``, ``"relu"``,
+        ``"softmax"``).
+    loss:
+        ``"half_sse"`` (the book's error), ``"binary_cross_entropy"`` (sigmoid outputs) or
+        ``"categorical_cross_entropy"`` (a softmax output layer); see :data:`LOSSES`.
     rng:
         Source of the random initial weights. Required unless ``init="zeros"``; nothing in
         the package seeds a global generator.
@@ -163,8 +343,9 @@ class Network:
     def __init__(
         self,
         sizes: Sequence[int],
-        activations: str | Sequence[str] = "sigmoid",
+        functions: str | Activation | Sequence[str | Activation] = "sigmoid",
         *,
+        loss: str | Loss = "half_sse",
         rng: np.random.Generator | None = None,
         weight_scale: float = 0.5,
         n_networks: int | None = None,
@@ -177,16 +358,18 @@ class Network:
                 f"more units; got {sizes}"
             )
         n_layers = len(sizes) - 1
-        if isinstance(activations, (str, Activation)):
-            activations = [activations] * n_layers
-        activations = list(activations)
-        if len(activations) != n_layers:
+        if isinstance(functions, (str, Activation)):
+            functions = [functions] * n_layers
+        functions = list(functions)
+        if len(functions) != n_layers:
             raise NetworkInputError(
-                f"{len(activations)} activations given for {n_layers} layers; pass one name "
-                f"for all layers or one per layer"
+                f"{len(functions)} activation functions given for {n_layers} layers; pass one "
+                f"name for all layers or one per layer"
             )
         self.sizes = sizes
-        self.activations = [get_activation(a) for a in activations]
+        self.functions = [get_activation(f) for f in functions]
+        self.loss = get_loss(loss)
+        self._check_loss()
         lead = () if n_networks is None else (int(n_networks),)
         self.n_networks = n_networks
         if init == "zeros":
@@ -205,25 +388,43 @@ class Network:
         else:
             raise NetworkInputError(f"unknown init {init!r}; use 'uniform' or 'zeros'")
 
+    def _check_loss(self) -> None:
+        last = self.functions[-1]
+        if self.loss.output is not None and last.name != self.loss.output:
+            raise NetworkInputError(
+                f"loss {self.loss.name!r} is written for a {self.loss.output} output layer, "
+                f"but the last layer's function is {last.name}: make it {self.loss.output!r}, "
+                f"or use loss='half_sse'"
+            )
+        for l, (f, n) in enumerate(zip(self.functions, self.sizes[1:]), start=1):
+            if f.name == "softmax" and n < 2:
+                raise NetworkInputError(
+                    f"layer {l}: a softmax over {n} unit is the constant 1 and cannot learn; "
+                    "give it two or more units, or use one sigmoid unit "
+                    "(loss='binary_cross_entropy')"
+                )
+
     # ----------------------------------------------------------------- parameters
     @classmethod
     def from_parameters(
         cls,
         weights: Sequence[np.ndarray],
         biases: Sequence[np.ndarray] | None = None,
-        activations: str | Sequence[str] = "sigmoid",
+        functions: str | Activation | Sequence[str | Activation] = "sigmoid",
+        *,
+        loss: str | Loss = "half_sse",
     ) -> Network:
         """Build a network from given matrices, e.g. to reproduce a textbook example.
 
-        ``weights[l - 1]`` is :math:`W^{(l)}` with shape ``(n_l, n_{l-1})``; biases default to
-        zero.
+        ``weights[l - 1]`` is :math:`W^{(l)}` with shape ``(n_l, n_{l-1})`` (with a leading
+        axis for stacked networks); biases default to zero.
         """
         weights = [np.array(w, dtype=float) for w in weights]
         if not weights or any(w.ndim < 2 for w in weights):
             raise NetworkInputError("weights must be a non-empty list of 2-D matrices")
         sizes = [weights[0].shape[-1]] + [w.shape[-2] for w in weights]
         lead = weights[0].shape[:-2]
-        net = cls(sizes, activations, init="zeros",
+        net = cls(sizes, functions, loss=loss, init="zeros",
                   n_networks=lead[0] if lead else None)
         net.set_parameters(weights, biases)
         return net
@@ -260,30 +461,26 @@ class Network:
         self.weights, self.biases = new_w, new_b
 
     def parameters(self) -> np.ndarray:
-        """All weights and biases in one vector: W1, b1, W2, b2, ... (for gradient checks)."""
-        return np.concatenate([p.ravel() for pair in zip(self.weights, self.biases)
-                               for p in pair])
+        """All weights and biases in one vector: W1, b1, W2, b2, ... (for gradient checks);
+        one row per network when they are stacked."""
+        return pack(self.weights, self.biases)
 
     def set_flat_parameters(self, theta: np.ndarray) -> None:
         """Inverse of :meth:`parameters`."""
         theta = np.asarray(theta, dtype=float)
-        expected = sum(w.size + b.size for w, b in zip(self.weights, self.biases))
-        if theta.shape != (expected,):
+        want = self.parameters().shape
+        if theta.shape != want:
             raise NetworkInputError(
-                f"a flat parameter vector for this network has shape ({expected},); "
-                f"got {theta.shape}"
+                f"a flat parameter vector for this network has shape {want}; got {theta.shape}"
             )
-        pos = 0
-        for l in range(len(self.weights)):
-            for arrays in (self.weights, self.biases):
-                n = arrays[l].size
-                arrays[l] = theta[pos:pos + n].reshape(arrays[l].shape).copy()
-                pos += n
+        weights, biases = unpack(theta, self.sizes)
+        self.weights = [w.copy() for w in weights]
+        self.biases = [b.copy() for b in biases]
 
     def copy(self) -> Network:
         other = Network.__new__(Network)
-        other.sizes, other.activations = self.sizes, list(self.activations)
-        other.n_networks = self.n_networks
+        other.sizes, other.functions = self.sizes, list(self.functions)
+        other.loss, other.n_networks = self.loss, self.n_networks
         other.weights = [w.copy() for w in self.weights]
         other.biases = [b.copy() for b in self.biases]
         return other
@@ -314,51 +511,74 @@ class Network:
                 f"unit of layer {len(self.sizes) - 1}) but have shape {T.shape}"
             )
         _check_finite("targets", T)
+        if self.loss.output is not None and (np.any(T < 0) or np.any(T > 1)):
+            raise NetworkInputError(
+                f"{self.loss.name} needs targets in [0, 1] (probabilities of class 1, or "
+                f"one-hot rows); got values from {T.min():g} to {T.max():g}"
+            )
+        if self.loss.name == "categorical_cross_entropy":
+            sums = T.sum(axis=-1)
+            if not np.allclose(sums, 1.0, rtol=0, atol=1e-9):
+                row = np.unravel_index(int(np.argmax(np.abs(sums - 1.0))), sums.shape)
+                raise NetworkInputError(
+                    f"categorical_cross_entropy needs each target row to sum to 1 (one-hot "
+                    f"or class probabilities); row {tuple(int(i) for i in row)} sums to "
+                    f"{sums[row]:g}"
+                )
         return T
 
     # ----------------------------------------------------------------- the two passes
-    def forward(self, X: np.ndarray) -> Forward:
-        """Propagate a batch forward, keeping every net input and activation."""
-        a = self._check_inputs(X)
+    def _propagate(self, a: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        # The forward pass without input checks; the training loop calls it every epoch.
         activations, nets = [a], []
-        for W, b, act in zip(self.weights, self.biases, self.activations):
-            net = a @ np.swapaxes(W, -1, -2) + b[..., None, :]  # net_k = sum_j w_kj a_j + b_k
-            a = act.f(net)
+        for W, b, f in zip(self.weights, self.biases, self.functions):
+            net = a @ W.mT + b[..., None, :]  # net_k = sum_j w_kj a_j + b_k
+            a = f.f(net)
             nets.append(net)
             activations.append(a)
-        return Forward(activations, nets)
+        return activations, nets
+
+    def deltas(self, activations: Sequence[np.ndarray], T: np.ndarray) -> list[np.ndarray]:
+        r"""The backward recursion: ``deltas(...)[l - 1]`` is :math:`\delta^{(l)}`.
+
+        :math:`\delta^{(L)}` comes from :func:`output_delta`; every layer below takes
+        :math:`\delta^{(l)} = f'(\mathrm{net}^{(l)}) \odot \delta^{(l+1)} W^{(l+1)}`, with
+        :math:`f'` written through the activations. Nothing is checked here (the training
+        loop calls it every epoch); :meth:`backward` checks ``T`` first.
+        """
+        L = len(self.weights)
+        deltas = [output_delta(self.loss, self.functions[-1], activations[-1], T)]
+        for l in range(L - 1, 0, -1):
+            deltas.append(self.functions[l - 1].backward(activations[l],
+                                                         deltas[-1] @ self.weights[l]))
+        return deltas[::-1]
+
+    def forward(self, X: np.ndarray) -> Forward:
+        """Propagate a batch forward, keeping every net input and activation."""
+        return Forward(*self._propagate(self._check_inputs(X)))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return self.forward(X).output
 
     def error(self, X: np.ndarray, T: np.ndarray) -> np.ndarray:
-        """Half-SSE error over the batch (one value per network)."""
+        """The loss over the batch (one value per network): the half-SSE error unless the
+        network was built with another ``loss``."""
         fwd = self.forward(X)
         T = self._check_targets(T, fwd.output.shape[-2])
-        return half_sse(fwd.output, T)
+        return self.loss.value(fwd.output, fwd.nets[-1], T)
 
     def backward(self, fwd: Forward, T: np.ndarray) -> Gradients:
         """Backpropagate the error of a forward pass; gradients are summed over samples.
 
-        Output layer: :math:`\\delta_k = (t_k - a_k) f'(\\mathrm{net}_k)`; every layer below:
-        :math:`\\delta_j = f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`; and
-        :math:`\\partial E / \\partial w_{kj} = -\\sum_p \\delta_k a_j`.
+        Output layer: :math:`\\delta_k = -\\partial E/\\partial a_k \\, f'(\\mathrm{net}_k)`,
+        :math:`(t_k - a_k) f'(\\mathrm{net}_k)` for the half-SSE error (:func:`output_delta`);
+        every layer below: :math:`\\delta_j = f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`;
+        and :math:`\\partial E / \\partial w_{kj} = -\\sum_p \\delta_k a_j`.
         """
         T = self._check_targets(T, fwd.output.shape[-2])
-        L = len(self.weights)
-        deltas: list[np.ndarray] = [np.empty(0)] * L
-        grad_w: list[np.ndarray] = [np.empty(0)] * L
-        grad_b: list[np.ndarray] = [np.empty(0)] * L
-        a_out = fwd.activations[-1]
-        delta = (T - a_out) * self.activations[-1].fprime_from_a(a_out)
-        for l in range(L - 1, -1, -1):
-            deltas[l] = delta
-            a_prev = fwd.activations[l]
-            grad_w[l] = -(np.swapaxes(delta, -1, -2) @ a_prev)  # -sum_p delta_k a_j
-            grad_b[l] = -delta.sum(axis=-2)
-            if l > 0:
-                a_here = fwd.activations[l]
-                delta = (delta @ self.weights[l]) * self.activations[l - 1].fprime_from_a(a_here)
+        deltas = self.deltas(fwd.activations, T)
+        grad_w = [-(d.mT @ a) for d, a in zip(deltas, fwd.activations)]  # -sum_p delta_k a_j
+        grad_b = [-d.sum(axis=-2) for d in deltas]
         return Gradients(grad_w, grad_b, deltas)
 
     def gradients(self, X: np.ndarray, T: np.ndarray) -> Gradients:
@@ -367,7 +587,9 @@ class Network:
 
     # ----------------------------------------------------------------- learning
     def apply(self, grads: Gradients, eta: float, *, update_biases: bool = True) -> None:
-        """Gradient-descent step :math:`w \\leftarrow w - \\eta\\, \\partial E/\\partial w`."""
+        """One step :math:`w \\leftarrow w - \\eta\\, \\partial E/\\partial w` from given
+        gradients, e.g. a single pattern's in the on-line exercise of ``book/biases-batches``
+        (the training loop makes its own steps, with momentum)."""
         for l in range(len(self.weights)):
             self.weights[l] = self.weights[l] - eta * grads.weights[l]
             if update_biases:
@@ -381,29 +603,15 @@ class Network:
         *,
         mode: str = "batch",
         update_biases: bool = True,
-        order: np.ndarray | None = None,
+        order: Sequence[int] | None = None,
     ) -> np.ndarray:
-        """One pass over the data; returns the error *before* the pass.
+        """One pass over the data by gradient descent; returns the error *before* the pass.
 
         ``mode="batch"`` sums the gradient over all samples and takes one step;
         ``mode="online"`` takes one step per sample, in ``order`` (default: as given).
         """
-        X = self._check_inputs(X)
-        T = self._check_targets(T, X.shape[-2])
-        if not np.isfinite(eta) or eta <= 0:
-            raise NetworkInputError(f"the learning rate must be a positive number; got {eta}")
-        fwd = self.forward(X)
-        err = half_sse(fwd.output, T)
-        if mode == "batch":
-            self.apply(self.backward(fwd, T), eta, update_biases=update_biases)
-        elif mode == "online":
-            idx = np.arange(X.shape[-2]) if order is None else np.asarray(order)
-            for p in idx:
-                g = self.gradients(X[..., p:p + 1, :], T[..., p:p + 1, :])
-                self.apply(g, eta, update_biases=update_biases)
-        else:
-            raise NetworkInputError(f"unknown mode {mode!r}; use 'batch' or 'online'")
-        return err
+        return self.train(X, T, eta, 1, mode=mode, update_biases=update_biases,
+                          order=order)[0]
 
     def train(
         self,
@@ -414,24 +622,24 @@ class Network:
         *,
         mode: str = "batch",
         update_biases: bool = True,
+        order: Sequence[int] | None = None,
     ) -> np.ndarray:
-        """Train for ``epochs`` passes; returns the error before each pass and after the last.
+        """Train for ``epochs`` passes of plain gradient descent (the loop of
+        :func:`backprop.training.train_epochs` with momentum 0); returns the error before
+        each pass and after the last.
 
-        A run whose error becomes NaN or inf stops early (the learning rate is too large);
-        the returned history then ends with that value so the caller can see it diverged.
+        A network whose error becomes NaN or inf (a learning rate too large) is frozen there;
+        when every network has, training stops and the history ends with that value, so the
+        caller can see that it diverged.
         """
-        history = []
-        # Overflow is expected when a run diverges; it is reported through the history.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(int(epochs)):
-                err = self.train_epoch(X, T, eta, mode=mode, update_biases=update_biases)
-                history.append(err)
-                if not np.all(np.isfinite(err)):
-                    return np.array(history)
-            history.append(self.error(X, T))
-        return np.array(history)
+        from .training import start, train_epochs  # training builds on this module
+
+        state = train_epochs(start(self, X, T, eta, mode=mode, update_biases=update_biases,
+                                   order=order), epochs)
+        return state.history()
 
     def __repr__(self) -> str:
-        acts = ", ".join(a.name for a in self.activations)
+        fs = ", ".join(f.name for f in self.functions)
         many = "" if self.n_networks is None else f", n_networks={self.n_networks}"
-        return f"Network(sizes={self.sizes}, activations=[{acts}]{many})"
+        loss = "" if self.loss.name == "half_sse" else f", loss={self.loss.name!r}"
+        return f"Network(sizes={self.sizes}, functions=[{fs}]{loss}{many})"

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import NetworkInputError, get_activation
+from .network import Activation, Network, NetworkInputError, get_activation
+from .training import start, train_epochs
 
 __all__ = [
     "GATES",
+    "STEP",
     "GATE_PERCEPTRONS",
     "DeltaRun",
     "Descent",
@@ -84,8 +86,15 @@ def gate_data(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 # ====================================================================== the perceptron
 def step(net: np.ndarray) -> np.ndarray:
-    """The threshold activation of ``book/perceptron``: 1 where ``net > 0``, else 0."""
+    """The threshold activation of ``book/perceptron`` (its first equation): 1 where
+    ``net > 0``, else 0, so a unit whose net input is exactly 0 does not fire."""
     return (np.asarray(net, dtype=float) > 0).astype(float)
+
+
+#: :func:`step` as an activation function, so that a stacked network can use it
+#: (``book/error-landscapes`` draws the step network's error surface next to the sigmoid's).
+#: Its derivative is zero almost everywhere, which is why gradient descent cannot train it.
+STEP = Activation("step", step, lambda a: np.zeros_like(a), r"0")
 
 
 @dataclass(frozen=True)
@@ -316,22 +325,19 @@ def train_delta_rule(X: np.ndarray, T: np.ndarray, *, activation: str = "sigmoid
     """Train one layer with the delta rule :math:`\\Delta w_{ki} = \\eta\\,\\delta_k a_i`
     (``book/delta-rule``); ``mode="batch"`` sums over the patterns before each update,
     ``"online"`` updates after each pattern. Starts from ``W0``/``b0`` (zeros if omitted).
+
+    A one-layer :class:`~backprop.network.Network` trained by the book's one training loop
+    (:func:`backprop.training.train_epochs`), one epoch at a time to keep every epoch's
+    weights.
     """
     X, T = _check_pair(X, T)
-    if mode not in ("batch", "online"):
-        raise NetworkInputError(f"mode must be 'batch' or 'online'; got {mode!r}")
-    if not eta > 0:
-        raise NetworkInputError(f"the learning rate eta must be positive; got {eta}")
     W = np.zeros((T.shape[1], X.shape[1])) if W0 is None else np.array(W0, dtype=float)
     b = np.zeros(T.shape[1]) if b0 is None else np.array(b0, dtype=float)
-    Ws, bs = [W.copy()], [b.copy()]
-    errors = [single_layer_error(W, b, X, T, activation)]
+    state = start(Network.from_parameters([W], [b], activation), X, T, eta, mode=mode)
+    Ws, bs = [W], [b]
     for _ in range(int(epochs)):
-        batches = [slice(None)] if mode == "batch" else [slice(p, p + 1) for p in range(len(X))]
-        for rows in batches:
-            gW, gb, _ = delta_rule_gradient(W, b, X[rows], T[rows], activation)
-            W, b = W - eta * gW, b - eta * gb
-        Ws.append(W.copy())
-        bs.append(b.copy())
-        errors.append(single_layer_error(W, b, X, T, activation))
-    return DeltaRun(np.array(Ws), np.array(bs), np.array(errors))
+        if train_epochs(state, 1).status == "diverged":
+            break  # the error history ends with the non-finite error that showed it
+        Ws.append(state.net.weights[0].copy())
+        bs.append(state.net.biases[0].copy())
+    return DeltaRun(np.array(Ws), np.array(bs), state.history())

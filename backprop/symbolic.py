@@ -11,14 +11,14 @@ the hidden-layer rule in ``book/hidden-layer``, the recursion for any depth in
 Equality of two routes is decided without :func:`sympy.simplify` (which can take minutes on
 a two-hidden-layer expression): :func:`equivalent` uses ``cancel`` when the difference is a
 rational function and otherwise evaluates it to 50 significant digits at random rational
-points.
+points. It is the package's one equality test for expressions: the exercise checkers call it
+too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -99,10 +99,18 @@ def derivative_in_terms_of_activation(name: str) -> tuple[sp.Expr, sp.Expr]:
 
 
 # --------------------------------------------------------------------------- equality
-def _random_rational(rng: np.random.Generator) -> sp.Rational:
-    # Small rationals keep exp() and tanh() well inside float range while still being
-    # "generic": a false identity would have to vanish at every one of them.
-    return sp.Rational(int(rng.integers(-30, 31)), int(rng.integers(7, 23)))
+def _random_value(symbol: sp.Symbol, rng: np.random.Generator) -> sp.Rational:
+    # Small rationals keep exp() and cosh() well inside float range while still being
+    # "generic": a false identity would have to vanish at every one of them. A symbol's
+    # assumptions are respected, since an identity may hold only where they do
+    # (sqrt(a**2) = a for a positive a).
+    if symbol.is_integer:
+        value = sp.Integer(int(rng.integers(1, 7)))
+    else:
+        value = sp.Rational(int(rng.integers(1, 31)), int(rng.integers(7, 23)))
+    if symbol.is_nonnegative or symbol.is_positive or rng.random() < 0.5:
+        return value
+    return -value
 
 
 def equivalent(
@@ -113,25 +121,47 @@ def equivalent(
     digits: int = 50,
     rng: np.random.Generator | None = None,
 ) -> bool:
-    """Decide whether two expressions are the same function of their free symbols.
+    """Decide whether two expressions are the same function of their free symbols: the one
+    equality test of the book's checks and of the exercise checkers.
 
-    A rational difference is decided exactly with :func:`sympy.cancel`. Otherwise the
-    difference is evaluated at ``points`` random rational points to ``digits`` significant
-    figures; an identity passes at every point, a non-identity fails at almost every one.
+    A difference that is a rational function of the symbols is decided exactly, by
+    :func:`sympy.cancel`. Any other (exp, log, tanh, cosh, sin, sqrt, erf, ...) is evaluated
+    at ``points`` random rational points, drawn within each symbol's assumptions, to
+    ``digits`` significant figures: an identity vanishes at every point to within rounding,
+    a non-identity fails at almost every one. A point where either side is undefined is
+    replaced by another. Never calls :func:`sympy.simplify`, which can take minutes on a
+    whole network's error.
     """
     rng = np.random.default_rng(20_240_921) if rng is None else rng
-    diff = sp.sympify(lhs) - sp.sympify(rhs)
-    if not diff.has(sp.exp, sp.log, sp.tanh, sp.atanh, sp.Abs):
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    diff = lhs - rhs
+    if diff == 0:
+        return True
+    if diff.is_rational_function(*diff.free_symbols):
         return sp.cancel(sp.together(diff)) == 0
-    symbols = sorted(diff.free_symbols, key=str)
+    # Every symbol of either side, also those that cancel in the difference.
+    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
     scale = sp.Float(10) ** (-(digits - 12))
-    for _ in range(points):
-        point = {s: _random_rational(rng) for s in symbols}
-        size = abs(sp.sympify(lhs).evalf(digits, subs=point)) + 1
-        value = abs(diff.evalf(digits, subs=point))
-        if not value.is_number or value > scale * size:
+    tested = 0
+    for _ in range(20 * points):
+        point = {s: _random_value(s, rng) for s in symbols}
+        # Exact substitution first: at a pole it gives zoo or nan, where evalf(subs=...)
+        # would return a large meaningless number.
+        left, right = lhs.xreplace(point).evalf(digits), rhs.xreplace(point).evalf(digits)
+        if not (_finite_number(left) and _finite_number(right)):
+            continue  # a pole or a branch point: try elsewhere
+        if abs(left - right) > scale * (abs(left) + 1):
             return False
-    return True
+        tested += 1
+        if tested == points:
+            return True
+    raise ValueError(f"could not find {points} points where both sides are defined; give "
+                     f"symbols assumptions (e.g. positive=True) that describe their domain")
+
+
+def _finite_number(value: sp.Expr) -> bool:
+    return bool(value.is_number) and value.is_finite is not False and not value.has(
+        sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
 # --------------------------------------------------------------------------- generic rules
@@ -241,7 +271,7 @@ class SymbolicNetwork:
     def __init__(
         self,
         sizes: Sequence[int],
-        activations: str | Sequence[str] = "sigmoid",
+        functions: str | Sequence[str] = "sigmoid",
         *,
         biases: bool = True,
     ) -> None:
@@ -249,12 +279,12 @@ class SymbolicNetwork:
         L = len(self.sizes) - 1
         if L < 1:
             raise ValueError(f"a network needs an input and an output layer; got {sizes}")
-        names = [activations] * L if isinstance(activations, str) else list(activations)
+        names = [functions] * L if isinstance(functions, str) else list(functions)
         if len(names) != L:
-            raise ValueError(f"{len(names)} activations given for {L} layers")
+            raise ValueError(f"{len(names)} activation functions given for {L} layers")
         for n in names:
             _check_name(n)
-        self.activations = names
+        self.functions = names  # the activation functions' names, one per layer
         self.inputs = sp.Matrix([sp.Symbol(f"a^{{(0)}}_{{{q + 1}}}", real=True)
                                  for q in range(self.sizes[0])])
         self.targets = sp.Matrix([sp.Symbol(f"t_{{{p + 1}}}", real=True)
@@ -310,23 +340,26 @@ class SymbolicNetwork:
             subs.update({s: v for s, v in zip(self.a[l], self.a_expr[l])})
         return sp.sympify(expr).xreplace(subs)
 
-    def deltas(self) -> list[sp.Matrix]:
+    def deltas(self, through: Sequence[sp.Matrix] | None = None) -> list[sp.Matrix]:
         """Route (b): the book's deltas in layer-local symbols, output layer first computed.
 
         ``deltas()[l - 1]`` is :math:`\\delta^{(l)}`; the output layer's is
         :math:`(t_k - a_k) f'(\\mathrm{net}_k)`, each layer below
-        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`.
+        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`. With ``through`` (one column of
+        symbols per layer, ``through[l - 1]`` for layer ``l``), each layer's delta is written
+        through the *symbols* of the layer above instead of its expression: the backward pass
+        as a program, each delta computed once (``book/any-depth``, :mod:`backprop.efficiency`).
         """
         L = self.n_layers
         out: list[sp.Matrix] = [sp.Matrix()] * L
         a_L = self.a[L]
-        fprime = [a_L[p] for p in range(self.sizes[-1])]
         out[L - 1] = sp.Matrix([(self.targets[p] - a_L[p])
-                                * activation_derivative(self.activations[-1], fprime[p])
+                                * activation_derivative(self.functions[-1], a_L[p])
                                 for p in range(self.sizes[-1])])
         for l in range(L - 1, 0, -1):
-            back = self.W[l].T * out[l]  # sum_k delta_k w_kj, for every j
-            out[l - 1] = sp.Matrix([activation_derivative(self.activations[l - 1], self.a[l][p])
+            upper = out[l] if through is None else through[l]
+            back = self.W[l].T * upper  # sum_k delta_k w_kj, for every j
+            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1], self.a[l][p])
                                     * back[p] for p in range(self.sizes[l])])
         return out
 
@@ -350,7 +383,7 @@ class SymbolicNetwork:
         net_local = (self.W[L - 1] * self.a[L - 1] + self.b[L - 1])[k - 1]
         return {
             "dE/da_k": sp.diff(E_local, a_k_sym),
-            "da_k/dnet_k": activation_derivative(self.activations[-1], a_k_sym),
+            "da_k/dnet_k": activation_derivative(self.functions[-1], a_k_sym),
             "dnet_k/dw_kj": sp.diff(net_local, self.W[L - 1][k - 1, j - 1]),
         }
 
@@ -366,10 +399,10 @@ class SymbolicNetwork:
         for k in range(1, self.sizes[-1] + 1):
             net_k_local = (self.W[1] * self.a[1] + self.b[1])[k - 1]
             out[f"path k={k}"] = (sp.diff(E_local, self.a[2][k - 1])
-                                  * activation_derivative(self.activations[1], self.a[2][k - 1])
+                                  * activation_derivative(self.functions[1], self.a[2][k - 1])
                                   * sp.diff(net_k_local, self.a[1][j - 1]))
         net_j_local = (self.W[0] * self.a[0] + self.b[0])[j - 1]
-        out["da_j/dnet_j"] = activation_derivative(self.activations[0], self.a[1][j - 1])
+        out["da_j/dnet_j"] = activation_derivative(self.functions[0], self.a[1][j - 1])
         out["dnet_j/dw_ji"] = sp.diff(net_j_local, self.W[0][j - 1, i - 1])
         return out
 
@@ -396,15 +429,12 @@ class SymbolicNetwork:
             grads = [self.substitute_forward(g) for g in grads]
         else:
             raise ValueError(f"unknown route {route!r}; use 'whole' or 'chain'")
-        f = sp.lambdify([list(self.inputs), list(self.targets), params], grads, "numpy")
+        # Common subexpressions: the gradients share most of the forward pass, and printing
+        # them once makes lambdify several times faster on a softmax network.
+        f = sp.lambdify([list(self.inputs), list(self.targets), params], grads, "numpy",
+                        cse=True)
 
         def g(x: np.ndarray, t: np.ndarray, theta: np.ndarray) -> np.ndarray:
             return np.array(f(list(x), list(t), list(theta)), dtype=float)
 
         return g
-
-
-def exact_fraction(value: float) -> sp.Rational:
-    """A float as the exact rational it stores (for feeding NumPy numbers to SymPy)."""
-    f = Fraction(value)
-    return sp.Rational(f.numerator, f.denominator)

@@ -1,20 +1,29 @@
-"""Training runs the reader can watch: momentum, divergence, many seeds at once, landscapes.
+"""The one training loop: gradient descent with momentum, batch or on-line, for one network
+or many at once, with one rule for divergence; and the runs, studies and landscapes built on it.
 
 Used by *Training XOR* (``book/training-xor``), *Error landscapes* (``book/error-landscapes``)
-and *Beyond XOR* (``book/beyond-xor``), and by the dashboards in :mod:`backprop.widgets`.
+and *Beyond XOR* (``book/beyond-xor``); :meth:`backprop.network.Network.train` and
+:func:`backprop.perceptron.train_delta_rule` are thin calls of it.
 
 Everything here is a pure function of its arguments (plus the ``rng`` passed in), so a widget
-callback only has to call it and redraw. Three ideas recur:
+callback only has to call it and redraw. Four ideas recur:
 
 * **Many networks at once.** A :class:`~backprop.network.Network` built with
   ``n_networks=N`` holds ``N`` independent networks along a leading axis; one call of
-  :func:`train_step` trains all of them, so a study over 500 seeds costs one vectorized loop.
+  :func:`train_epochs` trains all of them, so a study over 500 seeds costs one vectorized loop.
 * **Momentum.** The weight change is :math:`\\Delta w(t) = -\\eta\\,\\partial E/\\partial w
   + \\alpha\\,\\Delta w(t-1)` (Rumelhart, Hinton and Williams 1986), with :math:`\\alpha`
-  the momentum.
-* **Divergence is a status, not an exception.** When a learning rate is too large the error
-  becomes ``inf`` or ``NaN``; that network is frozen and reported as ``"diverged"`` so that a
-  notebook keeps running.
+  the momentum; :math:`\\alpha = 0` is plain gradient descent.
+* **Divergence is a status, not an exception.** A network has diverged when its error or one
+  of its parameters is no longer finite (a learning rate too large). From the epoch where
+  that is first seen it is frozen and reported as ``"diverged"``, so a notebook keeps running
+  and the other networks of a stack keep training.
+* **No bookkeeping per epoch.** The loop runs blocks of epochs with nothing but the forward
+  pass, the backward pass and the update, keeping each epoch's output net inputs; errors,
+  the solved test and the divergence test are then computed for the whole block at once. A
+  block in which some network's numbers stopped being finite is undone and run again one
+  checked epoch at a time, so the result is exactly that of checking every epoch
+  (``benchmarks/training_loop.py`` measures the loop against plain NumPy).
 """
 
 from __future__ import annotations
@@ -24,10 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Activation, Gradients, Network, NetworkInputError, half_sse
+from .network import Activation, Network, NetworkInputError, get_loss, pack, unpack
 
 __all__ = [
-    "STEP",
     "accuracy",
     "Landscape",
     "Run",
@@ -42,10 +50,12 @@ __all__ = [
     "landscape_for_run",
     "make_state",
     "parameter_names",
+    "plane_errors",
     "project_trajectory",
     "record_run",
     "solved_mask",
     "stacked_errors",
+    "start",
     "train_epochs",
     "train_step",
 ]
@@ -55,13 +65,14 @@ class TrainingInputError(NetworkInputError):
     """A training setting the code cannot use; the message says which and what to change."""
 
 
-#: The threshold unit of the perceptron: 1 when ``net >= 0``, else 0. Its derivative is zero
-#: almost everywhere, so gradient descent cannot train it; it is here so that
-#: ``book/error-landscapes`` can draw the step network's error surface next to the sigmoid's.
-STEP = Activation("step", lambda n: (np.asarray(n) >= 0).astype(float),
-                  lambda a: np.zeros_like(a), r"0")
-
 MODES = ("batch", "online")
+OUTPUTS = ("sigmoid", "identity", "softmax")
+HIDDEN = ("sigmoid", "tanh", "relu", "identity")
+#: Output net inputs kept per block of epochs (the block is shorter for big data or stacks).
+_BLOCK_VALUES = 1 << 16
+_MAX_BLOCK = 256
+#: Blocks are shorter when training stops at a condition, since the epochs after it are redone.
+_STOPPING_BLOCK = 64
 
 
 # ====================================================================== settings and state
@@ -72,10 +83,12 @@ class TrainingConfig:
     ``hidden`` units in one hidden layer (or a tuple of layer sizes for deeper networks),
     ``activation`` of the hidden layers (the output unit is always a sigmoid so that outputs
     read as probabilities of class 1, unless ``output="identity"``, a linear output unit
-    whose error is quadratic in the last weights, so too large a step makes it diverge),
-    learning rate ``eta``, ``momentum`` :math:`\\alpha`,
-    initial ``weight_scale``, ``seed`` of the initial weights, and ``mode`` (``"batch"``:
-    one step per epoch on the summed gradient; ``"online"``: one step per pattern).
+    whose error is quadratic in the last weights, so too large a step makes it diverge, or
+    ``output="softmax"`` for one unit per class), the ``loss`` (``"half_sse"``,
+    ``"binary_cross_entropy"`` with sigmoid outputs, ``"categorical_cross_entropy"`` with
+    softmax), learning rate ``eta``, ``momentum`` :math:`\\alpha`, initial
+    ``weight_scale``, ``seed`` of the initial weights, and ``mode`` (``"batch"``: one step per
+    epoch on the summed gradient; ``"online"``: one step per pattern).
     """
 
     hidden: int | tuple[int, ...] = 2
@@ -86,6 +99,7 @@ class TrainingConfig:
     seed: int = 0
     mode: str = "batch"
     output: str = "sigmoid"
+    loss: str = "half_sse"
 
     def hidden_sizes(self) -> tuple[int, ...]:
         return (self.hidden,) if isinstance(self.hidden, (int, np.integer)) else \
@@ -101,16 +115,20 @@ class TrainingConfig:
         except (TypeError, ValueError):
             problems.append(f"hidden = {self.hidden!r}: give a whole number of hidden units "
                             "(1 or more), or a tuple of them for several hidden layers")
-        if self.activation not in ("sigmoid", "tanh", "relu", "identity"):
-            problems.append(f"activation = {self.activation!r}: choose sigmoid, tanh, relu "
-                            "or identity")
-        if self.output not in ("sigmoid", "identity"):
-            problems.append(f"output = {self.output!r}: choose sigmoid or identity")
-        if not _is_number(self.eta) or not self.eta > 0:
-            problems.append(f"learning rate eta = {self.eta!r}: must be a positive number, "
-                            "e.g. 0.5")
-        if not _is_number(self.momentum) or not 0 <= self.momentum < 1:
-            problems.append(f"momentum = {self.momentum!r}: must be in [0, 1), e.g. 0.9")
+        if self.activation not in HIDDEN:
+            problems.append(f"activation = {self.activation!r}: choose "
+                            + ", ".join(HIDDEN[:-1]) + f" or {HIDDEN[-1]}")
+        if self.output not in OUTPUTS:
+            problems.append(f"output = {self.output!r}: choose "
+                            + ", ".join(OUTPUTS[:-1]) + f" or {OUTPUTS[-1]}")
+        try:
+            loss = get_loss(self.loss)
+            if loss.output is not None and self.output != loss.output:
+                problems.append(f"loss = {self.loss!r} is written for output = "
+                                f"{loss.output!r}, not {self.output!r}: change one of them")
+        except NetworkInputError as err:
+            problems.append(f"loss = {self.loss!r}: {err}")
+        problems += _rate_problems(self.eta, self.momentum)
         if not _is_number(self.weight_scale) or not self.weight_scale > 0:
             problems.append(f"initial weight scale = {self.weight_scale!r}: must be a "
                             "positive number, e.g. 1.0")
@@ -127,16 +145,27 @@ def _is_number(x: object) -> bool:
     return isinstance(x, (int, float, np.integer, np.floating)) and bool(np.isfinite(x))
 
 
+def _rate_problems(eta: object, momentum: object) -> list[str]:
+    problems = []
+    if not _is_number(eta) or not eta > 0:
+        problems.append(f"learning rate eta = {eta!r}: must be a positive number, e.g. 0.5")
+    if not _is_number(momentum) or not 0 <= momentum < 1:
+        problems.append(f"momentum = {momentum!r}: must be in [0, 1), e.g. 0.9")
+    return problems
+
+
 @dataclass
 class TrainingState:
     """A training run in progress: the network(s), momentum memory, history and status.
 
     ``errors`` holds one entry per epoch trained so far, the error *before* that epoch's
-    update, so ``errors[0]`` is the error of the initial weights. With ``n_networks`` each
-    entry is an array with one value per network. ``status`` is ``"running"``,
-    ``"solved"`` (every output on the right side of 0.5, see :func:`solved_mask`) or
-    ``"diverged"``; ``diverged`` marks the individual networks whose error became
-    non-finite (they are frozen from then on).
+    update, so ``errors[0]`` is the error of the initial weights (after a run diverges, one
+    more: the non-finite error that stopped it). With ``n_networks`` each entry is an array
+    with one value per network. ``status`` is ``"running"``, ``"solved"`` (every output on
+    the right side of 0.5 by ``margin``, see :func:`solved_mask`) or ``"diverged"``;
+    ``diverged`` marks the individual networks whose error or parameters stopped being finite
+    (they are frozen from then on); ``first_solved`` the first epoch after which each network
+    was solved (``inf`` until it is). Make one with :func:`make_state` or :func:`start`.
     """
 
     net: Network
@@ -145,11 +174,15 @@ class TrainingState:
     eta: float
     momentum: float = 0.0
     mode: str = "batch"
+    update_biases: bool = True
+    order: np.ndarray | None = None
+    margin: float = 0.1
     velocity_w: list[np.ndarray] = field(default_factory=list)
     velocity_b: list[np.ndarray] = field(default_factory=list)
     epoch: int = 0
     errors: list[np.ndarray] = field(default_factory=list)
     diverged: np.ndarray = field(default_factory=lambda: np.zeros((), dtype=bool))
+    first_solved: np.ndarray = field(default_factory=lambda: np.full((), np.inf))
     status: str = "running"
 
     @property
@@ -158,8 +191,55 @@ class TrainingState:
         return np.array(self.errors, dtype=float)
 
     def current_error(self) -> np.ndarray:
+        """The error of the current parameters (one value per network)."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return half_sse(self.net.predict(self.X), self.T)
+            return self.net.error(self.X, self.T)
+
+    def history(self) -> np.ndarray:
+        """The error before every epoch and after the last (which a diverged run lacks)."""
+        if self.status == "diverged":
+            return self.error_history
+        return np.array([*self.errors, self.current_error()], dtype=float)
+
+
+def start(
+    net: Network,
+    X: np.ndarray,
+    T: np.ndarray,
+    eta: float,
+    *,
+    momentum: float = 0.0,
+    mode: str = "batch",
+    update_biases: bool = True,
+    order: Sequence[int] | None = None,
+) -> TrainingState:
+    """A run that trains ``net`` itself (in place) on ``(X, T)``; every setting is checked
+    here, once, so that the loop checks nothing per epoch. ``order`` is the pattern order of
+    on-line epochs (default: as given)."""
+    problems = _rate_problems(eta, momentum)
+    if mode not in MODES:
+        problems.append(f"unknown mode {mode!r}; use 'batch' or 'online'")
+    if problems:
+        raise TrainingInputError("; ".join(problems))
+    X = net._check_inputs(X)
+    T = net._check_targets(T, X.shape[-2])
+    if X.ndim != 2:
+        raise TrainingInputError(f"X must have shape (n_samples, {net.sizes[0]}), shared by "
+                                 f"every network of a stack; got {X.shape}")
+    if order is not None:
+        order = np.asarray(order)
+        if (order.ndim != 1 or not np.issubdtype(order.dtype, np.integer)
+                or np.any((order < 0) | (order >= X.shape[0]))):
+            raise TrainingInputError(f"order must list sample indices in 0..{X.shape[0] - 1}; "
+                                     f"got {order!r}")
+    lead = net.weights[0].shape[:-2]
+    return TrainingState(
+        net=net, X=X, T=T, eta=float(eta), momentum=float(momentum), mode=mode,
+        update_biases=bool(update_biases), order=order,
+        velocity_w=[np.zeros_like(w) for w in net.weights],
+        velocity_b=[np.zeros_like(b) for b in net.biases],
+        diverged=np.zeros(lead, dtype=bool), first_solved=np.full(lead, np.inf),
+    )
 
 
 def make_state(
@@ -176,91 +256,191 @@ def make_state(
     """
     config.validate()
     sizes = (np.shape(X)[-1], *config.hidden_sizes(), np.shape(T)[-1])
-    acts = [config.activation] * (len(sizes) - 2) + [config.output]
-    rng = np.random.default_rng(config.seed)
-    net = Network(sizes, acts, rng=rng, weight_scale=config.weight_scale,
-                  n_networks=n_networks)
-    X = net._check_inputs(X)
-    T = net._check_targets(T, X.shape[-2])
-    lead = () if n_networks is None else (n_networks,)
-    return TrainingState(
-        net=net, X=X, T=T, eta=float(config.eta), momentum=float(config.momentum),
-        mode=config.mode,
-        velocity_w=[np.zeros_like(w) for w in net.weights],
-        velocity_b=[np.zeros_like(b) for b in net.biases],
-        diverged=np.zeros(lead, dtype=bool),
-    )
+    functions = [config.activation] * (len(sizes) - 2) + [config.output]
+    net = Network(sizes, functions, loss=config.loss, rng=np.random.default_rng(config.seed),
+                  weight_scale=config.weight_scale, n_networks=n_networks)
+    return start(net, X, T, config.eta, momentum=config.momentum, mode=config.mode)
 
 
-# ====================================================================== training
-def _momentum_update(state: TrainingState, grads: Gradients) -> None:
-    """:math:`\\Delta w(t) = -\\eta\\,\\partial E/\\partial w + \\alpha\\,\\Delta w(t-1)`;
-    networks already diverged keep their weights."""
+# ====================================================================== the loop
+def _update(state: TrainingState, activations: list[np.ndarray], deltas: list[np.ndarray],
+            alive: np.ndarray | None) -> None:
+    """:math:`\\Delta w(t) = \\eta\\,\\delta\\,a + \\alpha\\,\\Delta w(t-1)` (so
+    :math:`-\\eta\\,\\partial E/\\partial w + \\alpha\\,\\Delta w(t-1)`) for every layer, in
+    place; with ``alive``, the networks it marks ``False`` keep their parameters."""
+    net, eta, alpha = state.net, state.eta, state.momentum
+    pairs = ((net.weights, state.velocity_w), (net.biases, state.velocity_b))
+    for l, (d, a) in enumerate(zip(deltas, activations)):
+        for (params, velocity), change in zip(pairs, (d.mT @ a, d.sum(axis=-2))):
+            if params is net.biases and not state.update_biases:
+                continue
+            change *= eta  # a fresh array: scaling it in place saves an allocation
+            if alpha:
+                velocity[l] *= alpha
+                velocity[l] += change
+                change = velocity[l]
+            if alive is None:
+                params[l] += change
+            else:
+                mask = alive.reshape(alive.shape + (1,) * (change.ndim - alive.ndim))
+                if alpha:
+                    velocity[l][...] = np.where(mask, change, 0.0)
+                params[l][...] = np.where(mask, params[l] + change, params[l])
+
+
+def _epoch(state: TrainingState, alive: np.ndarray | None) -> np.ndarray:
+    """One epoch of updates; returns the output net inputs *before* it (for the error)."""
     net = state.net
-    alive = ~state.diverged
-    for l in range(len(net.weights)):
-        for params, vel, grad in ((net.weights, state.velocity_w, grads.weights),
-                                  (net.biases, state.velocity_b, grads.biases)):
-            step = state.momentum * vel[l] - state.eta * grad[l]
-            mask = alive.reshape(alive.shape + (1,) * (step.ndim - alive.ndim))
-            vel[l] = np.where(mask, step, 0.0)
-            params[l] = np.where(mask, params[l] + vel[l], params[l])
+    activations, nets = net._propagate(state.X)
+    if state.mode == "batch":
+        _update(state, activations, net.deltas(activations, state.T), alive)
+    else:
+        order = range(state.X.shape[0]) if state.order is None else state.order
+        for p in order:
+            a, _ = net._propagate(state.X[p:p + 1])
+            _update(state, a, net.deltas(a, state.T[p:p + 1]), alive)
+    return nets[-1]
+
+
+def _not_finite(state: TrainingState) -> np.ndarray:
+    """Which networks have a parameter that is NaN or infinite."""
+    lead = state.diverged.shape
+    bad = np.zeros(lead, dtype=bool)
+    for arr in (*state.net.weights, *state.net.biases):
+        bad |= ~np.all(np.isfinite(arr), axis=tuple(range(len(lead), arr.ndim)))
+    return bad
+
+
+def _judge(state: TrainingState, out_nets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Errors and the solved test for stacked output net inputs (leading axis: epochs)."""
+    a = state.net.functions[-1].f(out_nets)
+    errors = state.net.loss.value(a, out_nets, state.T)
+    solved = np.all(np.abs(state.T - a) < 0.5 - state.margin, axis=(-2, -1))
+    return errors, solved
+
+
+def _fast_block(state: TrainingState, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` epochs with no test at all; ``(errors, solved after each epoch, diverged)``."""
+    alive = ~state.diverged if state.diverged.any() else None
+    out = np.empty((n + 1, *state.diverged.shape, *state.T.shape))
+    for i in range(n):
+        out[i] = _epoch(state, alive)
+    out[n] = state.net._propagate(state.X)[1][-1]
+    errors, solved = _judge(state, out)
+    diverged = np.broadcast_to(state.diverged, (n, *state.diverged.shape))
+    return errors[:n], solved[1:], diverged
+
+
+def _checked_block(state: TrainingState, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` epochs, each testing for divergence before and after its update (the rule);
+    stops early, after recording the error that showed it, once every network diverged."""
+    errors, solved, diverged = [], [], []
+    for _ in range(n):
+        out = state.net._propagate(state.X)[1][-1]
+        err = _judge(state, out[None])[0][0]
+        errors.append(err)
+        state.diverged = state.diverged | ~np.isfinite(err) | _not_finite(state)
+        if state.diverged.all():
+            break
+        _epoch(state, ~state.diverged)
+        state.diverged = state.diverged | _not_finite(state)
+        solved.append(_judge(state, state.net._propagate(state.X)[1][-1][None])[1][0])
+        diverged.append(state.diverged.copy())
+    shape = (len(solved), *state.diverged.shape)
+    return (np.array(errors, dtype=float), np.array(solved, dtype=bool).reshape(shape),
+            np.array(diverged, dtype=bool).reshape(shape))
+
+
+def _saved(state: TrainingState) -> list[list[np.ndarray]]:
+    return [[a.copy() for a in arrays] for arrays in
+            (state.net.weights, state.net.biases, state.velocity_w, state.velocity_b)]
+
+
+def _restore(state: TrainingState, saved: list[list[np.ndarray]], diverged: np.ndarray) -> None:
+    state.net.weights, state.net.biases, state.velocity_w, state.velocity_b = \
+        [[a.copy() for a in arrays] for arrays in saved]
+    state.diverged = diverged
+
+
+def _block(state: TrainingState, n: int, saved: list[list[np.ndarray]], diverged: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` epochs by the fast path; redone checked if any live network stopped being finite
+    (the fast path would have kept updating it)."""
+    errors, solved, dead = _fast_block(state, n)
+    if np.all(np.isfinite(errors) | diverged) and not np.any(_not_finite(state) & ~diverged):
+        return errors, solved, dead
+    _restore(state, saved, diverged)
+    return _checked_block(state, n)
+
+
+def _train(state: TrainingState, epochs: int, until: str | None = None) -> TrainingState:
+    """Train up to ``epochs`` epochs. ``until="solved"`` stops after the first epoch at which
+    every live network is solved; ``until="each_solved"`` once every network has been solved
+    at some epoch (or diverged)."""
+    if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
+        raise TrainingInputError(f"epochs must be a whole number >= 0; got {epochs!r}")
+    epochs = int(epochs)
+    lead = state.diverged.shape
+    per_epoch = max(1, int(np.prod(lead, dtype=int)) * state.T.size)
+    longest = _MAX_BLOCK if until is None else _STOPPING_BLOCK
+    length = max(1, min(longest, _BLOCK_VALUES // per_epoch))
+    # Fresh arrays: parameters a caller holds from before this call are never changed.
+    state.net.weights = [w.copy() for w in state.net.weights]
+    state.net.biases = [b.copy() for b in state.net.biases]
+    done = 0
+    with np.errstate(all="ignore"):  # overflow is how divergence shows; it is tested for
+        while done < epochs and state.status != "diverged":
+            n = min(length, epochs - done)
+            saved, diverged = _saved(state), state.diverged.copy()
+            errors, solved, dead = _block(state, n, saved, diverged)
+            finished = len(solved)
+            if until is not None and finished:
+                if until == "solved":
+                    hit = np.all(solved | dead, axis=tuple(range(1, solved.ndim)))
+                else:
+                    seen = np.logical_or.accumulate(solved, axis=0) | np.isfinite(
+                        state.first_solved)
+                    hit = np.all(seen | dead, axis=tuple(range(1, solved.ndim)))
+                if hit.any() and int(np.argmax(hit)) + 1 < finished:
+                    # Stopped inside the block: redo exactly the epochs up to the stop.
+                    finished = int(np.argmax(hit)) + 1
+                    _restore(state, saved, diverged)
+                    errors, solved, dead = _block(state, finished, saved, diverged)
+            first = np.argmax(solved & ~dead, axis=0)
+            ever = np.any(solved & ~dead, axis=0)
+            state.first_solved = np.where(np.isinf(state.first_solved) & ever,
+                                          state.epoch + first + 1, state.first_solved)
+            state.errors.extend(errors)
+            state.epoch += finished
+            done += finished
+            if state.diverged.all():
+                state.status = "diverged"
+            elif finished:
+                state.status = "solved" if np.all(solved[-1] | dead[-1]) else "running"
+                if until == "solved" and state.status == "solved":
+                    break
+                if until == "each_solved" and np.all(np.isfinite(state.first_solved)
+                                                     | state.diverged):
+                    break
+    return state
 
 
 def train_step(state: TrainingState) -> TrainingState:
     """Train one epoch in place and return the state (so calls can be chained).
 
     Records the error before the update, applies the batch or on-line updates with momentum,
-    and updates ``status``: a network whose error is not finite is marked diverged and frozen;
-    the run as a whole is ``"diverged"`` when every network has, ``"solved"`` when every
-    network that has not diverged classifies every pattern correctly.
+    and updates ``status``: a network whose error or parameters are not finite is marked
+    diverged and frozen; the run as a whole is ``"diverged"`` when every network has,
+    ``"solved"`` when every network that has not diverged classifies every pattern correctly.
     """
-    if state.status == "diverged":
-        return state
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        fwd = state.net.forward(state.X)
-        err = half_sse(fwd.output, state.T)
-        state.errors.append(np.array(err, dtype=float))
-        bad = ~np.isfinite(err) | _weights_not_finite(state.net)
-        state.diverged = state.diverged | bad
-        if np.all(state.diverged):
-            state.status = "diverged"
-            return state
-        if state.mode == "batch":
-            _momentum_update(state, state.net.backward(fwd, state.T))
-        else:
-            for p in range(state.X.shape[-2]):
-                g = state.net.gradients(state.X[p:p + 1], state.T[p:p + 1])
-                _momentum_update(state, g)
-        state.diverged = state.diverged | _weights_not_finite(state.net)
-    state.epoch += 1
-    if np.all(state.diverged):
-        state.status = "diverged"
-    else:
-        ok = solved_mask(state.net, state.X, state.T)
-        state.status = "solved" if np.all(ok | state.diverged) else "running"
-    return state
-
-
-def _weights_not_finite(net: Network) -> np.ndarray:
-    lead = net.weights[0].shape[:-2]
-    bad = np.zeros(lead, dtype=bool)
-    for arr in (*net.weights, *net.biases):
-        axes = tuple(range(len(lead), arr.ndim))
-        bad = bad | ~np.all(np.isfinite(arr), axis=axes)
-    return bad
+    return _train(state, 1)
 
 
 def train_epochs(state: TrainingState, epochs: int, *, stop_when_solved: bool = False
                  ) -> TrainingState:
-    """Train up to ``epochs`` epochs; stops early on divergence (and, if asked, on solving)."""
-    if int(epochs) != epochs or epochs < 0:
-        raise TrainingInputError(f"epochs must be a whole number >= 0; got {epochs!r}")
-    for _ in range(int(epochs)):
-        train_step(state)
-        if state.status == "diverged" or (stop_when_solved and state.status == "solved"):
-            break
-    return state
+    """Train up to ``epochs`` epochs (what :func:`train_step` does, ``epochs`` times); stops
+    early when every network has diverged and, if asked, once the run is solved."""
+    return _train(state, epochs, "solved" if stop_when_solved else None)
 
 
 def solved_mask(net: Network, X: np.ndarray, T: np.ndarray, margin: float = 0.1
@@ -278,10 +458,14 @@ def solved_mask(net: Network, X: np.ndarray, T: np.ndarray, margin: float = 0.1
 
 
 def accuracy(net: Network, X: np.ndarray, T: np.ndarray) -> float:
-    """Fraction of patterns whose output is on the target's side of 0.5 (one network, 0/1
-    targets; ``book/beyond-xor``)."""
+    """Fraction of patterns classified correctly by one network (``book/beyond-xor``): the
+    output on the target's side of 0.5 for 0/1 targets, or the largest output on the target
+    class for a softmax layer."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.mean((net.predict(X) > 0.5) == (np.asarray(T) > 0.5)))
+        a, T = net.predict(X), np.asarray(T)
+    if net.functions[-1].name == "softmax":
+        return float(np.mean(np.argmax(a, axis=-1) == np.argmax(T, axis=-1)))
+    return float(np.mean((a > 0.5) == (T > 0.5)))
 
 
 # ====================================================================== recorded runs
@@ -290,7 +474,8 @@ class Run:
     """A finished run with snapshots, for players, trajectories and figures.
 
     ``epochs[s]`` is the epoch of snapshot ``s``, whose parameters are ``weights[s]`` and
-    ``biases[s]``; ``errors`` is the whole error history; ``status`` how the run ended.
+    ``biases[s]``; ``errors`` is the whole error history; ``status`` how the run ended;
+    ``functions`` the names of the layers' activation functions and ``loss`` the loss's.
     """
 
     config: TrainingConfig
@@ -300,16 +485,17 @@ class Run:
     errors: np.ndarray
     status: str
     sizes: tuple[int, ...]
-    activations: list[str]
+    functions: list[str]
+    loss: str = "half_sse"
 
     def network(self, s: int = -1) -> Network:
         """The network at snapshot ``s`` (default: the last)."""
-        return Network.from_parameters(self.weights[s], self.biases[s], self.activations)
+        return Network.from_parameters(self.weights[s], self.biases[s], self.functions,
+                                       loss=self.loss)
 
     def flat(self) -> np.ndarray:
         """Every snapshot's parameters as rows, in :meth:`Network.parameters` order."""
-        return np.array([np.concatenate([p.ravel() for pair in zip(w, b) for p in pair])
-                         for w, b in zip(self.weights, self.biases)])
+        return np.array([pack(w, b) for w, b in zip(self.weights, self.biases)])
 
 
 def record_run(
@@ -319,8 +505,10 @@ def record_run(
     parameter sets (always the first and the last). A diverging run ends at divergence."""
     if int(snapshots) < 2:
         raise TrainingInputError(f"snapshots must be at least 2; got {snapshots!r}")
+    if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
+        raise TrainingInputError(f"epochs must be a whole number >= 0; got {epochs!r}")
     state = make_state(config, X, T)
-    keep = set(np.unique(np.linspace(0, int(epochs), int(snapshots)).round().astype(int)))
+    keep = np.unique(np.linspace(0, int(epochs), int(snapshots)).round().astype(int))
     ep, ws, bs = [], [], []
 
     def snap() -> None:
@@ -328,20 +516,18 @@ def record_run(
         ws.append([w.copy() for w in state.net.weights])
         bs.append([b.copy() for b in state.net.biases])
 
-    for e in range(int(epochs) + 1):
-        if e in keep:
-            snap()
-        if e == int(epochs):
-            break
-        train_step(state)
+    for target in keep:
+        _train(state, int(target) - state.epoch)
         if state.status == "diverged":
             break
+        snap()
     if ep[-1] != state.epoch and state.status != "diverged":
         snap()
     if state.status != "diverged":
         state.errors.append(state.current_error())
     return Run(config, np.array(ep), ws, bs, np.array(state.errors, dtype=float),
-               state.status, state.net.sizes, [a.name for a in state.net.activations])
+               state.status, state.net.sizes, [f.name for f in state.net.functions],
+               state.net.loss.name)
 
 
 # ====================================================================== many seeds
@@ -394,14 +580,10 @@ def epochs_to_solve(
     if int(n_networks) < 1:
         raise TrainingInputError(f"n_networks must be at least 1; got {n_networks!r}")
     state = make_state(config, X, T, n_networks=int(n_networks))
-    first = np.full(int(n_networks), np.inf)
-    for _ in range(int(max_epochs)):
-        train_step(state)
-        ok = solved_mask(state.net, state.X, state.T, margin) & ~state.diverged
-        first = np.where(np.isinf(first) & ok, state.epoch, first)
-        if np.all(np.isfinite(first) | state.diverged):
-            break
-    return SeedStudy(first, state.current_error(), state.diverged.copy(), int(max_epochs))
+    state.margin = float(margin)
+    _train(state, max_epochs, "each_solved")
+    return SeedStudy(state.first_solved.copy(), state.current_error(), state.diverged.copy(),
+                     int(max_epochs))
 
 
 # ====================================================================== decision boundary
@@ -506,7 +688,8 @@ def landscape_slice(
 
     ``span`` is a half-width (``u, v`` in ``[-span, span]``) or ``(u_min, u_max, v_min,
     v_max)``; ``center`` defaults to the network's current parameters; ``activation``
-    replaces every layer's activation (e.g. :data:`STEP` to compare with the perceptron).
+    replaces every layer's activation function (e.g. :data:`backprop.perceptron.STEP`, to
+    compare with the perceptron).
     """
     theta0 = net.parameters() if center is None else np.asarray(center, dtype=float)
     d1, d2 = np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)
@@ -531,44 +714,42 @@ def stacked_errors(
 ) -> np.ndarray:
     """The error of ``net``'s architecture at many parameter vectors (rows of ``thetas``, in
     :meth:`Network.parameters` order), evaluated as one stacked network
-    (``book/error-landscapes``). ``activation`` replaces every layer's activation."""
+    (``book/error-landscapes``). ``activation`` replaces every layer's activation function."""
     thetas = np.atleast_2d(np.asarray(thetas, dtype=float))
-    if thetas.shape[-1] != net.parameters().size:
-        raise TrainingInputError(f"each parameter vector needs {net.parameters().size} "
-                                 f"entries for sizes {net.sizes}; got {thetas.shape[-1]}")
-    acts = [a.name for a in net.activations] if activation is None else activation
-    stacked = Network(net.sizes, acts, init="zeros", n_networks=thetas.shape[0])
-    pos = 0
-    for l in range(len(stacked.weights)):
-        for arrays in (stacked.weights, stacked.biases):
-            size = int(np.prod(arrays[l].shape[1:]))
-            arrays[l] = thetas[:, pos:pos + size].reshape(arrays[l].shape)
-            pos += size
+    n = net.parameters().shape[-1]
+    if thetas.ndim != 2 or thetas.shape[-1] != n:
+        raise TrainingInputError(f"each parameter vector needs {n} entries for sizes "
+                                 f"{net.sizes}; got an array of shape {thetas.shape}")
+    functions = net.functions if activation is None else activation
+    stacked = Network(net.sizes, functions, loss=net.loss, init="zeros",
+                      n_networks=thetas.shape[0])
+    stacked.weights, stacked.biases = unpack(thetas, net.sizes)
     with np.errstate(over="ignore", invalid="ignore"):
         return stacked.error(X, T)
+
+
+def _plane_coordinates(center: np.ndarray, d1: np.ndarray, d2: np.ndarray,
+                       thetas: np.ndarray) -> np.ndarray:
+    # The least-squares projection onto the plane center + u d1 + v d2: one (u, v) per row.
+    D = np.column_stack([d1, d2])
+    coef, *_ = np.linalg.lstsq(D, (np.atleast_2d(thetas) - center).T, rcond=None)
+    return coef.T
 
 
 def project_trajectory(landscape: Landscape, thetas: np.ndarray) -> np.ndarray:
     """Coordinates ``(u, v)`` of parameter vectors (rows of ``thetas``) in the landscape's
     plane: the least-squares projection onto ``d1, d2`` (exact when the trajectory moves only
     along the two chosen weights)."""
-    D = np.column_stack([landscape.d1, landscape.d2])
-    coef, *_ = np.linalg.lstsq(D, (np.atleast_2d(thetas) - landscape.center).T, rcond=None)
-    return coef.T
+    return _plane_coordinates(landscape.center, landscape.d1, landscape.d2, thetas)
 
 
 def plane_errors(net: Network, X: np.ndarray, T: np.ndarray, land: Landscape,
                  uv: np.ndarray) -> np.ndarray:
     """The error at points ``(u, v)`` *of the plane* (not of the full trajectory), so that a
-    projected trajectory can be drawn on the 3-D surface."""
+    projected trajectory can be drawn on the 3-D surface; all points in one stacked pass."""
     uv = np.atleast_2d(np.asarray(uv, dtype=float))
-    probe = net.copy()
-    out = np.empty(len(uv))
-    with np.errstate(over="ignore", invalid="ignore"):
-        for r, (u, v) in enumerate(uv):
-            probe.set_flat_parameters(land.center + u * land.d1 + v * land.d2)
-            out[r] = float(probe.error(X, T))
-    return out
+    thetas = land.center + uv[:, :1] * land.d1 + uv[:, 1:] * land.d2
+    return stacked_errors(net, thetas, X, T)
 
 
 def landscape_for_run(
@@ -588,9 +769,7 @@ def landscape_for_run(
     net = run.network(-1)
     d1, d2, labels = landscape_directions(net, which, rng=rng)
     center = net.parameters()
-    D = np.column_stack([d1, d2])
-    uv, *_ = np.linalg.lstsq(D, (run.flat() - center).T, rcond=None)
-    uv = uv.T
+    uv = _plane_coordinates(center, d1, d2, run.flat())
     half = max(2.0, float(np.abs(uv).max()) + margin)
     land = landscape_slice(net, X, T, d1, d2, span=half, n=n, labels=labels)
     return land, uv, plane_errors(net, X, T, land, uv)

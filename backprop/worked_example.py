@@ -29,6 +29,7 @@ __all__ = [
     "MazurSymbols",
     "mazur_network",
     "mazur_symbols",
+    "stale_order_step",
     "train_high_precision",
     "value_table",
 ]
@@ -71,6 +72,33 @@ def mazur_network(example: MazurExample = MAZUR) -> Network:
         [[b1, b1], [b2, b2]],
         "sigmoid",
     )
+
+
+def stale_order_step(net: Network, X: np.ndarray, T: np.ndarray, eta: float) -> Network:
+    """One update with the *update-order bug* (``book/worked-example``): the output weights
+    are changed first, and the hidden deltas are then formed through the **new** output
+    weights, :math:`\\delta^{(1)} = a^{(1)}(1 - a^{(1)}) \\odot
+    \\delta^{(2)} W^{(2)}_{\\text{new}}`.
+
+    Everything else is as in a correct step: one forward pass at the old weights, the output
+    deltas from it, biases left alone. On Mazur's example this gives the error after one
+    step that the post reports. Returns a new network; ``net`` is not changed.
+    """
+    if net.n_networks is not None or len(net.weights) != 2:
+        raise ValueError("stale_order_step reproduces a bug of a two-layer network; got "
+                         f"{net!r}")
+    if any(f.name != "sigmoid" for f in net.functions) or net.loss.name != "half_sse":
+        raise ValueError("stale_order_step uses the sigmoid's slope a(1 - a) and the half-SSE "
+                         f"output delta; the network is {net!r}")
+    fwd = net.forward(X)
+    hidden, out = fwd.activations[1], fwd.output
+    delta_out = (T - out) * out * (1 - out)
+    W1, W2 = net.weights
+    W2_new = W2 + eta * delta_out.T @ hidden
+    delta_hidden = hidden * (1 - hidden) * (delta_out @ W2_new)  # the bug: W2 already moved
+    bugged = net.copy()
+    bugged.weights = [W1 + eta * delta_hidden.T @ fwd.activations[0], W2_new]
+    return bugged
 
 
 @dataclass

@@ -10,11 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import os
 import re
-import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,11 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, toc_files
+from chromium import block_requests, launch, requires_chromium
+from conftest import run_build, small_book, toc_files
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 RAW_TEX = ("$$", "\\frac", "\\begin{", "\\partial", "\\sum_", "\\mathrm", "\\left(")
 # Inline math left as text: "$\eta$", "\(a_k\)" (a widget label MathJax did not reach).
 RAW_INLINE = re.compile(r"\$[^$\n]*\\[A-Za-z]+[^$\n]*\$|\\\(.*?\\\)")
@@ -46,23 +40,12 @@ VISIBLE_PROSE_JS = """() => {
 }"""
 
 
-def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 def pages() -> list[str]:
     """URL paths of every page: the table of contents plus Sphinx's index and search pages."""
     return ["index.html", *[f"{f}.html" for f in toc_files()], "genindex.html", "search.html"]
 
 
-NO_CHROMIUM = ("Chromium not found: install it with `apt-get install -y chromium`; "
-               "browser tests skipped")
-# Checked at collection, so a machine without Chromium does not build the book for nothing.
-pytestmark = [pytest.mark.browser, pytest.mark.book,
-              pytest.mark.skipif(chromium_path() is None, reason=NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -91,14 +74,8 @@ def server(built_book: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launch() as chromium:
+        yield chromium
 
 
 @dataclass
@@ -115,16 +92,7 @@ def open_page(browser, url: str):
     """Open url in a fresh context that blocks every host but 127.0.0.1; return page, Visit."""
     visit = Visit()
     context = browser.new_context(service_workers="block")
-
-    def route(r) -> None:
-        host = urlsplit(r.request.url).hostname
-        if host == "127.0.0.1" or r.request.url.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            visit.external.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    visit.external = block_requests(context, lambda u: urlsplit(u).hostname == "127.0.0.1")
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and visit.console_errors.append(
         f"{m.text} @ {m.location.get('url')}:{m.location.get('lineNumber')}"))
@@ -192,14 +160,7 @@ def test_page_in_chromium(browser, server: str, path: str) -> None:
 
 # --- the vendored widget manager, on a page that certainly shows widgets ---------------------
 
-SLIDERS_PAGE = """---
-jupytext:
-  text_representation: {extension: .md, format_name: myst, format_version: 0.13,
-                        jupytext_version: 1.19.6}
-kernelspec: {display_name: Python 3, language: python, name: python3}
----
-
-# Linked sliders
+SLIDERS_PAGE = """# Linked sliders
 
 ```{code-cell} ipython3
 import ipywidgets as widgets
@@ -219,19 +180,10 @@ def sliders_book(tmp_path_factory) -> Path:
     The chapters may hide their widgets' output; this page shows two linked sliders, so the
     widget manager is exercised whatever the chapters do.
     """
-    src = tmp_path_factory.mktemp("sliders-book")
-    for name in ("_config.yml", "book/references.bib"):
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / name, src / name)
-    for name in ("book/_ext", "book/_static", "vendor"):
-        shutil.copytree(ROOT / name, src / name)
-    (src / "book" / "sliders.md").write_text(SLIDERS_PAGE)
-    (src / "_toc.yml").write_text("format: jb-book\nroot: book/sliders\n")
-    proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build",
-                           str(src), "-W", "-n", "--keep-going"], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return src / "_build" / "html"
+    book = small_book(tmp_path_factory.mktemp("sliders-book"), {"sliders": SLIDERS_PAGE})
+    build = run_build(book)
+    assert build.returncode == 0, build.summary()
+    return build.html
 
 
 def test_vendored_widget_manager_draws_linked_sliders(browser, sliders_book: Path) -> None:

@@ -1,12 +1,14 @@
 """backprop.efficiency (book/any-depth): the naive whole-expression derivative grows much
-faster with depth than the backward pass that reuses deltas."""
+faster with depth than the backward pass that reuses deltas, whose delta-by-delta program
+expands to SymbolicNetwork.deltas."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
-from backprop.efficiency import backward_pass_cost, naive_gradient_cost
+from backprop.efficiency import backward_pass_cost, layer_deltas, naive_gradient_cost
 
 
 def test_naive_cost_grows_faster_than_backward_pass():
@@ -24,4 +26,13 @@ def test_cost_rejects_bad_sizes():
         backward_pass_cost([2, 0, 1])
 
 
-# ----------------------------------------------------------------- the worked example
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "identity"])
+def test_matrix_recursion_is_the_package_deltas(act):
+    net, d, rhs = layer_deltas((2, 3, 2, 2), act)
+    # substitute the symbols of layer l+1 into layer l, top down, and compare with deltas()
+    expanded = [None] * net.n_layers
+    expanded[-1] = rhs[-1]
+    for l in range(net.n_layers - 2, -1, -1):
+        expanded[l] = rhs[l].xreplace(dict(zip(d[l + 1], expanded[l + 1])))
+    for mine, theirs in zip(expanded, net.deltas()):
+        assert all(sp.expand(x - y) == 0 for x, y in zip(mine, theirs))

@@ -14,7 +14,7 @@ from backprop.symbolic import equivalent
 
 
 def test_cross_entropy_delta_is_t_minus_a():
-    rule = LR.output_delta("cross_entropy")
+    rule = LR.output_delta("binary_cross_entropy")
     (a,), (t,) = rule.a, rule.t
     # dE/da = (a - t) / (a (1 - a)): the sigmoid's slope a(1 - a) cancels it exactly.
     assert equivalent(rule.dE_da[0], (a - t) / (a * (1 - a)))
@@ -31,7 +31,7 @@ def test_half_sse_keeps_the_sigmoid_slope():
 
 
 def test_softmax_jacobian_is_full_and_proved_from_the_definition():
-    rule = LR.output_delta("softmax_cross_entropy", n_outputs=3)
+    rule = LR.output_delta("categorical_cross_entropy", n_outputs=3)
     J, a = rule.jacobian, rule.a
     assert J[0, 1] == -a[0] * a[1] and J[1, 1] == a[1] * (1 - a[1])
     raw = rule.steps["da_dnet_raw"]
@@ -41,7 +41,7 @@ def test_softmax_jacobian_is_full_and_proved_from_the_definition():
 
 
 def test_softmax_delta_needs_targets_that_sum_to_one():
-    rule = LR.output_delta("softmax_cross_entropy", n_outputs=3)
+    rule = LR.output_delta("categorical_cross_entropy", n_outputs=3)
     t, a = rule.t, rule.a
     # In general delta_m = t_m - a_m (t_1 + t_2 + t_3) ...
     assert sp.expand(rule.delta[0] - (t[0] - a[0] * sum(t))) == 0
@@ -60,13 +60,13 @@ def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="unknown loss 'hinge'.*cross_entropy"):
         LR.output_delta("hinge")
     with pytest.raises(ValueError, match="2 for a softmax"):
-        LR.output_delta("softmax_cross_entropy", n_outputs=1)
+        LR.output_delta("categorical_cross_entropy", n_outputs=1)
     with pytest.raises(ValueError, match="1 hidden activations given for 2 hidden"):
-        LR.LossNetwork((2, 2, 2, 1), "cross_entropy", ["tanh"])
+        LR.LossNetwork((2, 2, 2, 1), "binary_cross_entropy", ["tanh"])
 
 
-@pytest.mark.parametrize("sizes,loss,acts", [((2, 2, 1), "cross_entropy", "sigmoid"),
-                                             ((1, 1, 2), "cross_entropy", "tanh")])
+@pytest.mark.parametrize("sizes,loss,acts", [((2, 2, 1), "binary_cross_entropy", "sigmoid"),
+                                             ((1, 1, 2), "binary_cross_entropy", "tanh")])
 def test_whole_derivative_equals_chain_rule_for_every_parameter(sizes, loss, acts):
     net = LR.LossNetwork(sizes, loss, acts)
     for l in range(1, net.n_layers + 1):
@@ -78,7 +78,7 @@ def test_whole_derivative_equals_chain_rule_for_every_parameter(sizes, loss, act
 
 
 def test_softmax_network_output_layer_and_one_hidden_weight():
-    net = LR.LossNetwork((1, 2, 3), "softmax_cross_entropy")
+    net = LR.LossNetwork((1, 2, 3), "categorical_cross_entropy")
     for l, p, q in [(2, 1, 1), (2, 3, 2), (2, 2, None), (1, 2, 1)]:
         symbol = net.W[l - 1][p - 1, q - 1] if q else net.b[l - 1][p - 1]
         whole = net.one_hot(net.whole_gradient(symbol))
@@ -91,15 +91,15 @@ def test_softmax_network_output_layer_and_one_hidden_weight():
 
 
 def test_the_squared_error_rule_is_wrong_for_cross_entropy():
-    ce = LR.LossNetwork((2, 2, 1), "cross_entropy")
+    ce = LR.LossNetwork((2, 2, 1), "binary_cross_entropy")
     sse = LR.LossNetwork((2, 2, 1), "half_sse")
     w = ce.W[1][0, 0]
     wrong = ce.substitute_forward(sse.chain_gradient(2, 1, 1))
     assert not equivalent(ce.whole_gradient(w), wrong, points=2)
 
 
-@pytest.mark.parametrize("loss,sizes", [("cross_entropy", (2, 3, 2)),
-                                        ("softmax_cross_entropy", (3, 2, 3))])
+@pytest.mark.parametrize("loss,sizes", [("binary_cross_entropy", (2, 3, 2)),
+                                        ("categorical_cross_entropy", (3, 2, 3))])
 def test_lambdified_chain_rule_matches_finite_differences_of_the_loss(loss, sizes):
     net = LR.LossNetwork(sizes, loss)
     grad = net.lambdify_gradients("chain")
@@ -108,7 +108,7 @@ def test_lambdified_chain_rule_matches_finite_differences_of_the_loss(loss, size
     rng = np.random.default_rng(3)
     theta = rng.uniform(-1, 1, len(net.parameters()))
     x = rng.normal(size=sizes[0])
-    t = (np.eye(sizes[-1])[1] if loss == "softmax_cross_entropy"
+    t = (np.eye(sizes[-1])[1] if loss == "categorical_cross_entropy"
          else rng.uniform(0, 1, sizes[-1]))
     fd = numerical_gradient(lambda th: error(list(x), list(t), list(th)), theta)
     assert relative_error(grad(x, t, theta), fd) < 1e-6

@@ -8,7 +8,20 @@ import pytest
 
 from backprop.datasets import xor
 from backprop.gradcheck import network_numerical_gradient, relative_error
-from backprop.network import Network, NetworkInputError, get_activation, half_sse
+from backprop.network import (
+    LOSSES,
+    Network,
+    NetworkInputError,
+    binary_cross_entropy,
+    categorical_cross_entropy,
+    get_activation,
+    get_loss,
+    half_sse,
+    output_delta,
+    pack,
+    parameter_slices,
+    unpack,
+)
 
 SHAPES = [
     ((2, 3, 1), "sigmoid"),
@@ -158,7 +171,7 @@ def test_half_sse():
 # ----------------------------------------------------------------------------- bad input
 def test_unknown_activation_lists_valid_names():
     with pytest.raises(NetworkInputError, match="unknown activation 'relux'.*identity, relu, "
-                                                "sigmoid, tanh"):
+                                                "sigmoid, softmax, tanh"):
         Network((2, 1), "relux", rng=np.random.default_rng(0))
 
 
@@ -214,7 +227,7 @@ def test_bad_learning_rate_and_mode():
 
 
 def test_activation_count_must_match_layers():
-    with pytest.raises(NetworkInputError, match="2 activations given for 3 layers"):
+    with pytest.raises(NetworkInputError, match="2 activation functions given for 3 layers"):
         Network((2, 2, 2, 1), ["tanh", "tanh"], rng=np.random.default_rng(0))
 
 
@@ -226,3 +239,139 @@ def test_flat_parameters_round_trip():
     np.testing.assert_array_equal(other.parameters(), theta)
     with pytest.raises(NetworkInputError, match=r"shape \(17,\)"):
         other.set_flat_parameters(theta[:-1])
+
+
+def test_pack_and_unpack_are_inverse_and_follow_parameter_slices():
+    rng = np.random.default_rng(2)
+    net = Network((3, 4, 2), rng=rng, n_networks=5)
+    theta = net.parameters()
+    assert theta.shape == (5, 3 * 4 + 4 + 4 * 2 + 2)
+    (w1, b1), (w2, b2) = parameter_slices(net.sizes)
+    np.testing.assert_array_equal(theta[:, w1], net.weights[0].reshape(5, -1))
+    np.testing.assert_array_equal(theta[:, b2], net.biases[1])
+    weights, biases = unpack(theta, net.sizes)
+    for got, want in zip(weights + biases, net.weights + net.biases):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(pack(weights, biases), theta)
+    with pytest.raises(NetworkInputError, match=r"has 26 entries.*got \(5, 25\)"):
+        unpack(theta[:, :-1], net.sizes)
+
+
+# ----------------------------------------------------------------------------- losses
+# Every (functions, loss) pair the network accepts, with targets the loss allows.
+LOSS_CASES = [
+    ((2, 3, 2), "tanh", "sigmoid", "half_sse"),
+    ((2, 3, 2), "tanh", "sigmoid", "binary_cross_entropy"),
+    ((3, 4, 3), "sigmoid", "softmax", "categorical_cross_entropy"),
+    ((3, 4, 3), "tanh", "softmax", "half_sse"),        # the general product, a full Jacobian
+    ((2, 3, 3, 2), "softmax", "sigmoid", "binary_cross_entropy"),  # softmax in a hidden layer
+]
+
+
+def _targets_for(loss, rng, n, k):
+    if loss == "categorical_cross_entropy":
+        return np.eye(k)[rng.integers(0, k, n)]
+    return rng.uniform(0.05, 0.95, size=(n, k))
+
+
+@pytest.mark.parametrize("sizes,hidden,out,loss", LOSS_CASES)
+@pytest.mark.parametrize("stacked", [None, 3])
+def test_every_loss_backpropagates_its_own_gradient(sizes, hidden, out, loss, stacked):
+    rng = np.random.default_rng(11)
+    fs = [hidden] * (len(sizes) - 2) + [out]
+    net = Network(sizes, fs, loss=loss, rng=rng, weight_scale=1.5, n_networks=stacked)
+    X = rng.normal(size=(5, sizes[0]))
+    T = _targets_for(loss, rng, 5, sizes[-1])
+    analytic = net.gradients(X, T).flat()
+    if stacked is None:
+        numeric = network_numerical_gradient(net, X, T)
+    else:
+        numeric = np.array([network_numerical_gradient(
+            Network.from_parameters([w[m] for w in net.weights], [b[m] for b in net.biases],
+                                    fs, loss=loss), X, T) for m in range(stacked)])
+    # Central differences carry an absolute error of about 1e-10 here (h = 1e-6).
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("out,loss", [("sigmoid", "binary_cross_entropy"),
+                                      ("softmax", "categorical_cross_entropy")])
+def test_cross_entropy_output_delta_is_t_minus_a_and_equals_the_general_product(out, loss):
+    rng = np.random.default_rng(5)
+    net = rng.normal(size=(6, 3)) * 2
+    f, L = get_activation(out), get_loss(loss)
+    a = f.f(net)
+    T = _targets_for(loss, rng, 6, 3)
+    shortcut = output_delta(L, f, a, T)
+    np.testing.assert_array_equal(shortcut, T - a)
+    # -dE/da carried back through f' by hand: the cancellation the book derives.
+    np.testing.assert_allclose(f.backward(a, L.minus_dE_da(a, T)), shortcut, atol=1e-12)
+
+
+def test_half_sse_output_delta_is_t_minus_a_times_fprime():
+    a = np.array([[0.2, 0.9]])
+    t = np.array([[1.0, 0.0]])
+    np.testing.assert_allclose(output_delta(get_loss("half_sse"), get_activation("sigmoid"),
+                                            a, t), (t - a) * a * (1 - a))
+
+
+def test_cross_entropies_equal_their_definitions_and_stay_finite_when_saturated():
+    rng = np.random.default_rng(8)
+    net = rng.normal(size=(4, 3))
+    t = rng.uniform(size=(4, 3))
+    a = 1 / (1 + np.exp(-net))
+    want = -np.sum(t * np.log(a) + (1 - t) * np.log(1 - a))
+    assert binary_cross_entropy(net, t) == pytest.approx(want, rel=1e-12)
+    onehot = np.eye(3)[[0, 2, 1, 1]]
+    p = np.exp(net) / np.exp(net).sum(axis=1, keepdims=True)
+    assert categorical_cross_entropy(net, onehot) == pytest.approx(
+        -np.sum(onehot * np.log(p)), rel=1e-12)
+    # A confident wrong answer costs about |net|; a confident right one about e^-|net|.
+    assert binary_cross_entropy(np.array([[800.0]]), np.array([[0.0]])) == pytest.approx(800)
+    assert categorical_cross_entropy(np.array([[900.0, 0.0]]), np.array([[0.0, 1.0]])) \
+        == pytest.approx(900)
+    assert binary_cross_entropy(np.array([[40.0]]), np.array([[1.0]])) == pytest.approx(
+        np.exp(-40.0), rel=1e-12)
+    assert categorical_cross_entropy(np.array([[0.0, 50.0]]), np.array([[0.0, 1.0]])) \
+        == pytest.approx(np.exp(-50.0), rel=1e-12)
+
+
+def test_network_error_uses_its_loss():
+    rng = np.random.default_rng(4)
+    X, T = rng.normal(size=(5, 2)), np.eye(3)[[0, 1, 2, 0, 1]]
+    soft = Network((2, 3), "softmax", loss="categorical_cross_entropy", rng=rng)
+    fwd = soft.forward(X)
+    np.testing.assert_allclose(fwd.output.sum(axis=1), 1.0)
+    assert soft.error(X, T) == pytest.approx(-np.sum(T * np.log(fwd.output)), rel=1e-12)
+    assert "categorical_cross_entropy" in repr(soft)
+    assert soft.copy().loss is soft.loss
+    assert set(LOSSES) == {"half_sse", "binary_cross_entropy", "categorical_cross_entropy"}
+
+
+def test_softmax_training_learns_three_classes():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
+    labels = rng.integers(0, 3, 60)
+    X = centres[labels] + rng.normal(scale=0.3, size=(60, 2))
+    T = np.eye(3)[labels]
+    net = Network((2, 3), "softmax", loss="categorical_cross_entropy", rng=rng)
+    history = net.train(X, T, eta=0.05, epochs=200)
+    assert history[-1] < 0.1 * history[0]
+    assert np.mean(np.argmax(net.predict(X), axis=1) == labels) == 1.0
+
+
+def test_bad_loss_choices_say_what_to_change():
+    rng = np.random.default_rng(0)
+    with pytest.raises(NetworkInputError, match="unknown loss 'mse'.*half_sse"):
+        Network((2, 1), loss="mse", rng=rng)
+    with pytest.raises(NetworkInputError, match="written for a sigmoid output.*tanh"):
+        Network((2, 1), "tanh", loss="binary_cross_entropy", rng=rng)
+    with pytest.raises(NetworkInputError, match="written for a softmax output"):
+        Network((2, 3), "sigmoid", loss="categorical_cross_entropy", rng=rng)
+    with pytest.raises(NetworkInputError, match="layer 1: a softmax over 1 unit"):
+        Network((2, 1), "softmax", rng=rng)
+    bce = Network((2, 1), loss="binary_cross_entropy", rng=rng)
+    with pytest.raises(NetworkInputError, match=r"targets in \[0, 1\].*from -1 to 1"):
+        bce.error(np.zeros((2, 2)), np.array([[-1.0], [1.0]]))
+    cce = Network((2, 2), "softmax", loss="categorical_cross_entropy", rng=rng)
+    with pytest.raises(NetworkInputError, match=r"row \(1,\) sums to 2"):
+        cce.gradients(np.zeros((2, 2)), np.array([[1.0, 0.0], [1.0, 1.0]]))

@@ -1,5 +1,6 @@
 """backprop.symbolic: the two routes to every gradient agree, with each other, with NumPy
-and with finite differences; and the equality test itself can say no."""
+and with finite differences, for depths 1 to 4 (book/any-depth); and the equality test
+accepts true identities and can say no."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import pytest
 import sympy as sp
 
 from backprop import symbolic as S
-from backprop.gradcheck import network_numerical_gradient, relative_error
+from backprop.gradcheck import compare_routes, relative_error
 from backprop.network import Network
+from backprop.symbolic import SymbolicNetwork, activation_derivative, equivalent
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "identity"])
@@ -44,6 +46,33 @@ def test_hidden_rule_is_delta_times_input(name):
     rule = S.hidden_rule(name, n_outputs=3)
     assert S.equivalent(rule.gradient, -rule.delta * S.a_i)
     assert len(rule.steps["paths"]) == 3
+
+
+@pytest.mark.parametrize("lhs,rhs", [
+    (sp.cosh(sp.Symbol("x")) ** 2 - sp.sinh(sp.Symbol("x")) ** 2, 1),
+    (sp.sin(sp.Symbol("x")) ** 2 + sp.cos(sp.Symbol("x")) ** 2, 1),
+    (sp.sinh(2 * sp.Symbol("x")), 2 * sp.sinh(sp.Symbol("x")) * sp.cosh(sp.Symbol("x"))),
+    (sp.erf(sp.Symbol("x")) + sp.erf(-sp.Symbol("x")), 0),
+    (sp.sqrt(sp.Symbol("a", positive=True) ** 2 * sp.Symbol("x") ** 2),
+     sp.Symbol("a", positive=True) * sp.sqrt(sp.Symbol("x") ** 2)),
+    (sp.log(sp.Symbol("a", positive=True) * sp.exp(sp.Symbol("x", real=True))),
+     sp.log(sp.Symbol("a", positive=True)) + sp.Symbol("x", real=True)),
+])
+def test_equivalent_accepts_true_identities_outside_exp_and_tanh(lhs, rhs):
+    assert S.equivalent(lhs, rhs)
+    assert not S.equivalent(lhs, rhs + sp.Rational(1, 10**12))
+
+
+def test_equivalent_handles_poles_and_symbols_that_cancel():
+    x, y = sp.symbols("x y")
+    # 1/(x - 1) has a pole at x = 1, a value the random points can take.
+    assert S.equivalent(sp.cos(x) / (x - 1) + y, sp.cos(x) * (x + 1) / (x**2 - 1) + y,
+                        points=40)
+    # y cancels in the difference but both sides still need a value for it.
+    assert S.equivalent(y + sp.tanh(x), y + 2 / (1 + sp.exp(-2 * x)) - 1)
+    nowhere = sp.Piecewise((sp.cos(x), x > 100), (sp.nan, True))  # undefined at every point
+    with pytest.raises(ValueError, match="could not find 6 points"):
+        S.equivalent(nowhere, sp.cos(x))
 
 
 def test_equivalent_says_no_to_a_wrong_identity():
@@ -98,24 +127,19 @@ def test_output_and_hidden_chain_factors_of_a_concrete_network():
 def test_symbolic_equals_numpy_equals_finite_differences(sizes, acts, seed):
     rng = np.random.default_rng(seed)
     sym = S.SymbolicNetwork(sizes, acts)
-    whole, chain = sym.lambdify_gradients("whole"), sym.lambdify_gradients("chain")
     net = Network(sizes, acts, rng=rng, weight_scale=1.0)
     X = rng.normal(size=(3, sizes[0]))
     T = rng.uniform(size=(3, sizes[-1]))
-    theta = net.parameters()
-    g_whole = sum(whole(x, t, theta) for x, t in zip(X, T))
-    g_chain = sum(chain(x, t, theta) for x, t in zip(X, T))
-    g_numpy = net.gradients(X, T).flat()
-    g_fd = network_numerical_gradient(net, X, T)
-    assert relative_error(g_whole, g_numpy) < 1e-12
-    assert relative_error(g_chain, g_numpy) < 1e-12
-    assert relative_error(g_fd, g_numpy) < 1e-6
+    for route in ("whole", "chain"):
+        result = compare_routes(net, X, T, sym.lambdify_gradients(route), route)
+        assert relative_error(result.sympy, result.numpy) < 1e-12, route
+        assert relative_error(result.numerical, result.numpy) < 1e-6, route
 
 
 def test_symbolic_network_validates():
     with pytest.raises(ValueError, match="input and an output"):
         S.SymbolicNetwork((3,))
-    with pytest.raises(ValueError, match="1 activations given for 2 layers"):
+    with pytest.raises(ValueError, match="1 activation functions given for 2 layers"):
         S.SymbolicNetwork((2, 2, 1), ["tanh"])
     with pytest.raises(ValueError, match="unknown route"):
         S.SymbolicNetwork((2, 1)).lambdify_gradients("sideways")
@@ -127,3 +151,53 @@ def test_parameter_order_matches_numpy():
     assert names[:6] == [f"w^{{(1)}}_{{{p}{q}}}" for p in (1, 2, 3) for q in (1, 2)]
     assert names[6:9] == [f"b^{{(1)}}_{{{p}}}" for p in (1, 2, 3)]
     assert len(names) == Network((2, 3, 1), init="zeros").parameters().size
+
+
+# ----------------------------------------------------------------- any depth (book/any-depth)
+CASES = [
+    ((3, 2), "sigmoid"),
+    ((2, 1), "identity"),
+    ((2, 4, 3), "tanh"),
+    ((1, 3, 2), "sigmoid"),
+    ((3, 3, 2, 2), "sigmoid"),
+    ((2, 2, 3, 1), "tanh"),
+    ((2, 3, 2, 2, 1), "tanh"),
+    ((2, 2, 2, 2, 2), "sigmoid"),
+]
+
+
+@pytest.mark.parametrize("sizes,act", CASES, ids=[f"{'-'.join(map(str, s))}-{a}"
+                                                  for s, a in CASES])
+def test_recursion_symbolic_numpy_finite_differences(sizes, act):
+    rng = np.random.default_rng(sum(sizes))
+    net = Network(sizes, act, rng=rng, weight_scale=1.0)
+    X, T = rng.normal(size=(3, sizes[0])), rng.uniform(-0.8, 0.8, size=(3, sizes[-1]))
+    g = SymbolicNetwork(sizes, act).lambdify_gradients("whole")
+    result = compare_routes(net, X, T, g)
+    assert result.max_difference("sympy") < 1e-12
+    assert result.max_difference("numerical") < 1e-7
+
+
+def test_two_hidden_layers_brute_force_equals_diff():
+    two = SymbolicNetwork((2, 2, 2, 1), "sigmoid")
+    W, a = two.W, two.a
+
+    def f1(v):
+        return activation_derivative("sigmoid", v)
+
+    paths = sum(W[1][m, 1] * f1(a[2][m]) * W[2][0, m] * (two.targets[0] - a[3][0])
+                * f1(a[3][0]) for m in range(2))
+    brute = two.substitute_forward(-f1(a[1][1]) * paths * a[0][0])
+    assert equivalent(two.whole_gradient(W[0][1, 0]), brute, points=2)
+    # a wrong index (w_{m1} instead of w_{m2}) is caught
+    wrong = sum(W[1][m, 0] * f1(a[2][m]) * W[2][0, m] * (two.targets[0] - a[3][0])
+                * f1(a[3][0]) for m in range(2))
+    assert not equivalent(two.whole_gradient(W[0][1, 0]),
+                          two.substitute_forward(-f1(a[1][1]) * wrong * a[0][0]), points=2)
+
+
+def test_identity_network_delta_is_product_of_transposes():
+    lin = SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
+    delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
+    assert all(equivalent(lin.whole_gradient(lin.W[0][p, q]), -delta1[p] * lin.inputs[q])
+               for p in range(3) for q in range(2))

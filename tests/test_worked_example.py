@@ -12,6 +12,7 @@ from backprop.worked_example import (
     MAZUR,
     mazur_network,
     mazur_symbols,
+    stale_order_step,
     train_high_precision,
     value_table,
 )
@@ -64,3 +65,26 @@ def test_numerical_gradient_agrees_with_mazur_backward_pass():
     X, T = MAZUR.data()
     assert np.allclose(net.gradients(X, T).flat(), network_numerical_gradient(net, X, T),
                        atol=1e-9)
+
+
+def test_stale_order_step_reproduces_the_posts_error():
+    net = mazur_network()
+    X, T = MAZUR.data()
+    bugged = stale_order_step(net, X, T, 0.5)
+    assert round(float(bugged.error(X, T)[()]), 12) == 0.291027923905   # the post: 0.291027924
+    right = mazur_network()
+    right.train_epoch(X, T, 0.5, update_biases=False)
+    assert np.array_equal(bugged.weights[1], right.weights[1])           # w5..w8: same step
+    assert bugged.weights[0][0, 0] > right.weights[0][0, 0]              # w1: a stale delta
+    assert np.array_equal(net.weights[0], mazur_network().weights[0])    # net untouched
+
+
+def test_stale_order_step_refuses_other_networks():
+    from backprop import Network
+
+    with pytest.raises(ValueError, match="two-layer"):
+        stale_order_step(Network((2, 2, 2, 1), rng=np.random.default_rng(0)),
+                         np.zeros((1, 2)), np.zeros((1, 1)), 0.5)
+    with pytest.raises(ValueError, match="sigmoid"):
+        stale_order_step(Network((2, 2, 1), "tanh", rng=np.random.default_rng(0)),
+                         np.zeros((1, 2)), np.zeros((1, 1)), 0.5)

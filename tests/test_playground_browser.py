@@ -1,0 +1,340 @@
+"""The playground of the static book in headless Chromium, every other host blocked.
+
+On the built pages: the JavaScript port of the network equals backprop.training from the same
+seed after 1,000 epochs (to 1e-9), every control changes the drawing, play moves it, a
+diverging run stops and says so, the text alternative gives epoch, error and accuracy, the
+settings travel in the URL fragment, the layout works at 400 px and fills the column at
+1280 px, dark mode redraws, the keyboard reaches every control, and nothing errs or leaves
+the host. One browser for the module; pages are reused where a test allows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_browser import open_page, serving
+
+from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
+from backprop.training import TrainingConfig, make_state, train_epochs
+from chromium import launch, requires_chromium
+from conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
+
+PAGES = ["book/training-xor.html", "book/error-landscapes.html", "book/beyond-xor.html"]
+MODULE = "/_static/playground/playground.js"
+
+# A hash of every canvas's pixels: equal hashes mean the same drawing.
+DRAWING_JS = """(root) => {
+  let h = 0;
+  for (const c of root.querySelectorAll('canvas')) {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+      h = (Math.imul(h, 31) + d[i] + 3 * d[i + 1] + 7 * d[i + 2]) | 0;
+    }
+  }
+  return h;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(built_book: Path) -> Iterator[str]:
+    with serving(built_book) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def xor_page(browser, server: str):
+    """The Training XOR page, opened once for the tests that reset it themselves."""
+    page, visit = open_page(browser, f"{server}/{PAGES[0]}")
+    page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
+    yield page, visit
+    assert not visit.console_errors + visit.page_errors, visit.console_errors + visit.page_errors
+    assert not visit.external and not visit.failed, visit.external + visit.failed
+    page.context.close()
+
+
+def idle(page) -> None:
+    page.wait_for_function("() => document.querySelector('.bp-root').dataset.busy === '0'",
+                           timeout=20_000)
+
+
+def drawing(page) -> int:
+    idle(page)
+    return page.evaluate(DRAWING_JS, page.locator(".bp-root").element_handle())
+
+
+def summary(page) -> str:
+    return page.locator(".bp-summary").inner_text()
+
+
+def reset(page, hash_: str = "") -> None:
+    """Back to the page's defaults (or the settings in hash_), as a reader's link does."""
+    page.evaluate("""(h) => new Promise((done) => {
+        if (location.hash === h) { done(); return; }
+        addEventListener('hashchange', () => done(), {once: true});
+        location.hash = h;
+    })""", hash_ or "#pg:")
+    page.locator(".bp-bar button", has_text="reset").click()
+    idle(page)
+
+
+# ------------------------------------------------------------------ the port equals NumPy
+PORT_CASES = [
+    # (settings of backprop.playground, data settings)
+    dict(hidden=2, layers=1, act="sigmoid", out="sigmoid", eta=2.0, mom=0.0, scale=1.0,
+         seed=0, upd="batch", data="xor"),
+    dict(hidden=3, layers=2, act="tanh", out="sigmoid", eta=0.5, mom=0.9, scale=0.7,
+         seed=5, upd="online", data="xor"),
+    dict(hidden=4, layers=1, act="relu", out="sigmoid", eta=0.05, mom=0.5, scale=0.5,
+         seed=12345, upd="batch", data="circles", n=40, noise=0.1, test=0.0),
+    dict(hidden=2, layers=1, act="sigmoid", out="identity", eta=0.1, mom=0.0, scale=1.0,
+         seed=2**32 - 1, upd="batch", data="xor"),
+]
+
+
+@pytest.mark.parametrize("case", PORT_CASES, ids=lambda c: f"{c['act']}-{c['upd']}-{c['out']}")
+def test_javascript_port_equals_numpy_after_port_epochs(xor_page, case: dict) -> None:
+    page, _ = xor_page
+    s = settings_for("training-xor", **case)
+    d = make_data(s)
+    X, T = np.reshape(d["X"], (-1, 2)), np.reshape(d["T"], (-1, 1))
+    cfg = TrainingConfig(hidden=(s["hidden"],) * s["layers"], activation=s["act"],
+                         eta=s["eta"], momentum=s["mom"], weight_scale=s["scale"],
+                         seed=s["seed"], mode=s["upd"], output=s["out"])
+    state = make_state(cfg, X, T)
+    initial = state.net.parameters()
+    train_epochs(state, PORT_EPOCHS)
+    js = page.evaluate(f"""async (a) => {{
+        const m = await import('{MODULE}');
+        return m.trainForTest(a);
+    }}""", {"sizes": list(state.net.sizes), "functions": [f.name for f in
+                                                           state.net.functions],
+            "scale": s["scale"], "seed": s["seed"], "X": X.tolist(), "T": T.tolist(),
+            "eta": s["eta"], "momentum": s["mom"], "mode": s["upd"], "epochs": PORT_EPOCHS})
+    # Same seed, same initial weights: NumPy's generator is ported bit for bit.
+    assert np.array_equal(js["initial"], initial)
+    assert js["epoch"] == state.epoch == PORT_EPOCHS and js["status"] == state.status
+    final = state.net.parameters()
+    scale = np.abs(final).max()
+    assert np.max(np.abs(np.array(js["final"]) - final)) <= PORT_TOLERANCE * scale, \
+        f"the port drifted from NumPy: {np.array(js['final']) - final}"
+    assert np.allclose(js["errors"], state.error_history, rtol=PORT_TOLERANCE, atol=0)
+
+
+# ------------------------------------------------------------------ playing and controls
+def test_play_trains_and_the_text_alternative_follows(xor_page) -> None:
+    page, _ = xor_page
+    reset(page)
+    assert summary(page).startswith("Epoch 0: a 2-2-1 network")
+    before = drawing(page)
+    play = page.locator(".bp-bar button").first
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    page.wait_for_function("() => Number(document.querySelector('.bp-epoch').textContent"
+                           ".split(' ')[1]) >= 200", timeout=20_000)
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false"
+    after = drawing(page)
+    assert after != before
+    text = summary(page)
+    assert "training error E = " in text and "training accuracy" in text and "%" in text
+    epoch = int(text.split(":")[0].split()[-1])
+    assert epoch >= 200
+    labels = [page.locator(f".bp-panel-{p} canvas").get_attribute("aria-label")
+              for p in ("boundary", "network", "errors", "landscape")]
+    assert all(labels) and f"epoch {epoch}" in labels[0]
+
+
+# Each control, moved one notch from its default (keyboard on sliders, as a reader would).
+CONTROL_MOVES = {
+    "layers": "key", "hidden": "key", "act": "tanh", "out": "identity", "scale": "key",
+    "seed": "3", "eta": "key", "mom": "key:PageUp", "upd": "online", "speed": "key",
+    "plane": "weights", "pseed": "4",
+    "data": "circles", "noise": "key", "n": "key", "test": "key", "dseed": "2",
+    "w1": "1", "w2": "2",
+}
+# Controls that only act on some data or planes, and the settings that enable them.
+NEEDS = {"noise": "#pg:data=circles", "n": "#pg:data=circles", "test": "#pg:data=circles",
+         "dseed": "#pg:data=circles", "w1": "#pg:plane=weights",
+         "w2": "#pg:plane=weights", "pseed": ""}
+
+
+def move(page, key: str, how: str) -> None:
+    field = page.locator(f".bp-controls [data-key='{key}']")
+    assert field.is_enabled(), f"control {key} is disabled"
+    tag = field.evaluate("(e) => e.tagName + ':' + e.type")
+    if how.startswith("key"):
+        field.focus()
+        field.press(how.partition(":")[2] or "ArrowRight")
+    elif tag.startswith("SELECT"):
+        field.select_option(how)
+    else:
+        field.fill(how)
+        field.press("Enter")
+
+
+@pytest.mark.parametrize("key", list(CONTROL_MOVES))
+def test_every_control_changes_the_drawing(xor_page, key: str) -> None:
+    page, _ = xor_page
+    step = page.locator(".bp-bar button", has_text="step")
+    reset(page, NEEDS.get(key, ""))
+    step.click()
+    unchanged = drawing(page)
+    reset(page, NEEDS.get(key, ""))
+    move(page, key, CONTROL_MOVES[key])
+    step.click()
+    assert drawing(page) != unchanged, f"moving {key} did not change the drawing"
+    assert f"{key}=" in page.evaluate("() => location.hash"), "the setting is not in the URL"
+    assert not page.locator(".bp-message.bp-error").count()
+
+
+def test_impossible_settings_are_refused_with_a_message(xor_page) -> None:
+    page, _ = xor_page
+    reset(page)
+    seed = page.locator(".bp-controls [data-key='seed']")
+    seed.fill("-4")
+    seed.press("Enter")
+    message = page.locator(".bp-message")
+    assert "seed (initial weights) must be a whole number" in message.inner_text()
+    assert seed.get_attribute("aria-invalid") == "true"
+    reset(page, "#pg:plane=weights&w1=2")
+    page.locator(".bp-controls [data-key='w2']").select_option("2")
+    assert "two weights must be different" in message.inner_text()
+
+
+def test_a_link_sets_the_playground_and_bad_links_are_reported(browser, server: str) -> None:
+    page, visit = open_page(browser, f"{server}/{PAGES[0]}#pg:seed=11&eta=0.5&hidden=99&x=1")
+    try:
+        page.wait_for_selector(".bp-playground[data-bp-mounted]")
+        assert page.locator("[data-key='seed']").input_value() == "11"
+        eta = page.locator(".bp-field:has([data-key='eta']) .bp-value").inner_text()
+        assert eta == "0.500"
+        text = page.locator(".bp-message").inner_text()
+        assert "hidden=99" in text and "x (no such setting)" in text
+        # The chapter's own links apply settings without reloading the page.
+        page.locator("a[href='#pg:mom=0.9']").click()
+        page.wait_for_function("() => document.querySelector(\"[data-key='mom']\").value"
+                               " === '0.9'")
+        assert not visit.console_errors + visit.page_errors
+    finally:
+        page.context.close()
+
+
+def test_a_diverging_run_stops_and_says_so(xor_page) -> None:
+    page, visit = xor_page
+    reset(page, "#pg:out=identity&eta=10&scale=5")
+    page.locator(".bp-bar button").first.click()
+    alert = page.locator(".bp-message[role='alert']")
+    alert.wait_for(timeout=20_000)
+    assert "diverged at epoch" in alert.inner_text()
+    assert "Lower the learning rate" in alert.inner_text()
+    assert page.locator(".bp-bar button").first.get_attribute("aria-pressed") == "false"
+    assert "diverged" in summary(page)
+    assert not visit.console_errors + visit.page_errors
+
+
+# ------------------------------------------------------------------ layout, theme, keyboard
+def test_layout_at_400_and_1280_px_and_no_tiny_text(browser, server: str) -> None:
+    for width in (400, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{server}/{PAGES[0]}")
+        page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
+        idle(page)
+        sizes = page.evaluate("""() => {
+            const root = document.querySelector('.bp-playground');
+            const column = root.closest('.bd-article') || root.parentElement;
+            const fonts = [...root.querySelectorAll('*')]
+                .filter(e => e.textContent.trim() && e.getClientRects().length)
+                .map(e => parseFloat(getComputedStyle(e).fontSize));
+            const canvases = [...root.querySelectorAll('canvas')]
+                .map(c => c.getBoundingClientRect().right);
+            return {root: root.getBoundingClientRect().width,
+                    column: column.getBoundingClientRect().width,
+                    page: document.documentElement.scrollWidth, minFont: Math.min(...fonts),
+                    right: Math.max(...canvases)};
+        }""")
+        assert sizes["page"] <= width, f"{width} px: the page scrolls sideways ({sizes})"
+        assert sizes["right"] <= width, f"{width} px: a canvas sticks out ({sizes})"
+        assert sizes["minFont"] >= 11, f"{width} px: text under 11 px ({sizes})"
+        assert sizes["root"] >= 0.9 * sizes["column"] - 40, f"{width} px: not filling ({sizes})"
+        context.close()
+
+
+def test_dark_mode_redraws_in_dark_colours(xor_page) -> None:
+    page, _ = xor_page
+    reset(page)
+    light = drawing(page)
+    page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+    page.wait_for_timeout(100)
+    dark = drawing(page)
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.bp-playground'))"
+                               ".getPropertyValue('--bp-bg').trim()")
+    page.evaluate("() => { document.documentElement.dataset.theme = 'light'; }")
+    assert dark != light and background == "#0d1117"
+
+
+def test_keyboard_reaches_play_and_every_control(xor_page) -> None:
+    page, _ = xor_page
+    reset(page)
+    play = page.locator(".bp-bar button").first
+    play.focus()
+    page.keyboard.press("Enter")
+    assert play.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("Space")
+    assert play.get_attribute("aria-pressed") == "false"
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        key = page.evaluate("() => document.activeElement.dataset.key || ''")
+        if key:
+            reached.add(key)
+    enabled = set(page.evaluate("() => [...document.querySelectorAll('.bp-controls [data-key]')]"
+                                ".filter(e => !e.disabled).map(e => e.dataset.key)"))
+    assert enabled <= reached, f"not reachable by Tab: {enabled - reached}"
+    unlabelled = page.evaluate("() => [...document.querySelectorAll('.bp-controls [data-key]')]"
+                               ".filter(e => !e.labels.length).map(e => e.dataset.key)")
+    assert not unlabelled
+
+
+# ------------------------------------------------------------------ the other two pages
+@pytest.mark.parametrize("path", PAGES[1:])
+def test_other_pages_play_cleanly(browser, server: str, path: str) -> None:
+    page, visit = open_page(browser, f"{server}/{path}")
+    try:
+        page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
+        before = drawing(page)
+        page.locator(".bp-bar button").first.click()
+        page.wait_for_function("() => Number(document.querySelector('.bp-epoch').textContent"
+                               ".split(' ')[1]) >= 50", timeout=20_000)
+        page.locator(".bp-bar button").first.click()
+        assert drawing(page) != before
+        assert not visit.console_errors + visit.page_errors, visit.console_errors
+        assert not visit.external and not visit.failed
+        assert page.locator(".bp-playground").count() == 1
+        assert not page.locator("script[type='application/vnd.jupyter.widget-state+json']").count()
+    finally:
+        page.context.close()
+
+
+def test_pages_are_small_and_carry_no_widget_state(built_book: Path) -> None:
+    for path in PAGES:
+        html = (built_book / path).read_text()
+        assert len(html.encode()) <= 500_000, f"{path} is {len(html.encode())} bytes"
+        assert "application/vnd.jupyter.widget-state+json" not in html, path
+        assert html.count('class="bp-playground"') == 1, path
+        spec = json.loads(html.split('class="bp-spec">')[1].split("</script>")[0])
+        assert spec["page"] == Path(path).stem
+    assert (ROOT / "backprop" / "playground" / "static" / "playground.js").stat().st_size \
+        < 100_000
