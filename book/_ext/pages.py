@@ -7,8 +7,9 @@ made here instead of by switching a check off:
   background as on white; inline code that wraps instead of pushing a phone's page sideways;
   tables whose cells wrap.
 * ``pages.js``: an equation wider than its room is scaled down to fit, to no less than 75 %
-  of its size (``MIN_SCALE`` there); a wider one scrolls inside its own box. A table or output that still
-  scrolls becomes a labelled, keyboard-focusable region, so it can be scrolled without a mouse.
+  of its size (``MIN_SCALE`` there); a wider one scrolls inside its own box. A table or
+  output that still scrolls becomes a labelled, keyboard-focusable region, so it can be
+  scrolled without a mouse.
 * ``templates/search-button-field.html``: the theme's search button without an ``aria-label``
   that hid its visible text ("Search Ctrl+K") from its accessible name;
   ``templates/theme-switcher.html``: the colour-mode button's icons hidden from screen readers,
