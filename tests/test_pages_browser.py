@@ -26,17 +26,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from PIL import Image
-from test_browser import (
-    CHROMIUM_ARGS,
-    NO_CHROMIUM,
-    chromium_path,
-    open_page,
-    pages,
-    serving,
-    wait_for_mathjax,
-)
+from test_browser import open_page, pages, serving, wait_for_mathjax
 
 from backprop.plotting.style import MIN_TEXT_PX, SMALLEST_TEXT_KEY
+from chromium import launch, requires_chromium
 from conftest import ROOT
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -44,8 +37,7 @@ AXE_VERSION = "4.14.1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDE, NARROW = 1280, 400
 
-pytestmark = [pytest.mark.browser, pytest.mark.book,
-              pytest.mark.skipif(chromium_path() is None, reason=NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
 
 # Images of the text column: their source, natural and shown width, and alt text.
 IMAGES_JS = """() => [...(document.querySelector('article.bd-article') ||
@@ -113,10 +105,8 @@ class PageReport:
 
 @pytest.fixture(scope="module")
 def reports(built_book: Path) -> Iterator[dict[str, PageReport]]:
-    sync_api = pytest.importorskip("playwright.sync_api")
     out: dict[str, PageReport] = {}
-    with serving(built_book) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with serving(built_book) as base, launch() as browser:
         for path in pages():
             page, _ = open_page(browser, f"{base}/{path}")
             try:
@@ -142,7 +132,6 @@ def reports(built_book: Path) -> Iterator[dict[str, PageReport]]:
                 out[path] = report
             finally:
                 page.context.close()
-        browser.close()
     yield out
 
 
