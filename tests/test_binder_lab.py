@@ -64,6 +64,12 @@ assert answer == 42
 ````
 
 ```{code-cell} ipython3
+---
+mystnb:
+  figure:
+    caption: A figure of $x$.
+    name: fig-a-one
+---
 shown = 2
 ```
 """
@@ -93,6 +99,12 @@ def test_served_chapter_has_the_kernels_language_info_and_collapsed_cells(manage
               if c["metadata"].get("jupyter", {}).get("source_hidden")]
     assert hidden == ["hidden = 1", "answer = 42", "The same checks, written out:",
                       "assert answer == 42"]
+    # The figure's caption, as JupyterLab can show it, read-only, under the figure cell.
+    assert nb["cells"][-1]["source"] == ":::{figure}\n:label: fig-a-one\nA figure of $x$.\n:::"
+    assert nb["cells"][-1]["metadata"]["editable"] is False
+    assert nb["cells"][-2]["source"] == "shown = 2"
+    # The note on outputs, after the chapter's first cell.
+    assert nb["cells"][1] == backprop_lab.outputs_note() | {"id": nb["cells"][1]["id"]}
 
 
 def test_saving_what_was_served_writes_the_same_bytes(manager, tmp_path):

@@ -12,12 +12,13 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from backprop.datasets import xor  # noqa: E402
+from backprop.landscapes import landscape_for_run  # noqa: E402
 from backprop.plotting.landscapes import (  # noqa: E402
     draw_landscape_contours,
     draw_landscape_surface,
     plane_axes,
 )
-from backprop.training import TrainingConfig, landscape_for_run, record_run  # noqa: E402
+from backprop.training import TrainingConfig, record_run  # noqa: E402
 
 X, T = xor()
 

@@ -1,5 +1,6 @@
-"""backprop.training: stacked training equals one-at-a-time training, momentum follows its
-rule, divergence is a status, the seed study, decision grids and landscape slices."""
+"""backprop.training: the one loop equals the rule checked every epoch (batch, on-line,
+momentum, stacks, divergence, stopping), stacked training equals one-at-a-time training,
+the seed study, recorded runs and the loss choice."""
 
 from __future__ import annotations
 
@@ -8,17 +9,12 @@ import pytest
 
 from backprop.datasets import xor
 from backprop.network import Network
-from backprop.perceptron import STEP
 from backprop.training import (
     TrainingConfig,
     TrainingInputError,
     accuracy,
-    decision_grid,
     epochs_to_solve,
-    landscape_directions,
-    landscape_slice,
     make_state,
-    project_trajectory,
     record_run,
     solved_mask,
     start,
@@ -149,47 +145,6 @@ def test_record_run_keeps_first_and_last_snapshot():
     assert run.errors.shape == (301,)
     np.testing.assert_allclose(run.network(-1).error(X, T), run.errors[-1])
     assert run.flat().shape == (7, 9)
-
-
-def test_decision_grid_orientation():
-    net = Network.from_parameters([[[10.0, 0.0]]], [[-5.0]])  # a = sigma(10 x1 - 5)
-    x1, x2, a = decision_grid(net, (0, 1, 0, 2), n=11)
-    assert a.shape == (11, 11)
-    assert a[0, 0] < 0.05 and a[0, -1] > 0.95  # varies along columns (x1)
-    np.testing.assert_allclose(a[0], a[-1])
-    with pytest.raises(TrainingInputError, match="2 inputs"):
-        decision_grid(Network((3, 1), rng=np.random.default_rng(0)))
-
-
-def test_landscape_slice_centre_is_current_error_and_step_surface_is_flat_pieces():
-    state = make_state(TrainingConfig(eta=2.0), X, T)
-    train_epochs(state, 200)
-    d1, d2, labels = landscape_directions(state.net, (0, 6))
-    assert labels == ("w(1)_11", "w(2)_11")
-    land = landscape_slice(state.net, X, T, d1, d2, span=3.0, n=21, labels=labels)
-    assert land.errors.shape == (21, 21)
-    assert land.errors[10, 10] == pytest.approx(float(state.current_error()))
-    theta = state.net.parameters().copy()
-    theta[0] += land.u[3]
-    theta[6] += land.v[15]
-    probe = state.net.copy()
-    probe.set_flat_parameters(theta)
-    assert land.errors[15, 3] == pytest.approx(float(probe.error(X, T)))
-    step = landscape_slice(state.net, X, T, d1, d2, span=3.0, n=21, activation=STEP)
-    # A step network's error takes only a few values: halves of whole numbers of mistakes.
-    assert set(np.unique(step.errors * 2)) <= {0, 1, 2, 3, 4}
-    uv = project_trajectory(land, np.array([theta]))
-    np.testing.assert_allclose(uv, [[land.u[3], land.v[15]]], atol=1e-12)
-
-
-def test_random_directions_are_orthonormal_and_need_rng():
-    net = Network((2, 2, 1), rng=np.random.default_rng(0))
-    d1, d2, _ = landscape_directions(net, "random", rng=np.random.default_rng(1))
-    assert abs(d1 @ d2) < 1e-12 and d1 @ d1 == pytest.approx(1)
-    with pytest.raises(TrainingInputError, match="rng"):
-        landscape_directions(net, "random")
-    with pytest.raises(TrainingInputError, match="parameter indices"):
-        landscape_directions(net, (0, 0))
 
 
 def test_accuracy_counts_the_right_side_of_one_half():

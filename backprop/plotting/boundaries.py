@@ -12,8 +12,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import NullFormatter
 
+from ..landscapes import decision_grid
 from ..network import Network
-from ..training import decision_grid
 from .style import (
     BOUNDARY_CMAP,
     CLASS_COLOURS,

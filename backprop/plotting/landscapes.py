@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import LogLocator
 
-from ..training import Landscape
+from ..landscapes import Landscape
 from .style import WEIGHT_COLOUR
 
 #: ``training.parameter_names`` spells a parameter ``w(l)_pq`` or ``b(l)_p``.
