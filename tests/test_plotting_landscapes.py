@@ -18,7 +18,8 @@ from backprop.plotting.landscapes import (  # noqa: E402
     draw_landscape_surface,
     plane_axes,
 )
-from backprop.training import TrainingConfig, record_run  # noqa: E402
+from backprop.runs import record_run  # noqa: E402
+from backprop.training import TrainingConfig  # noqa: E402
 
 X, T = xor()
 
