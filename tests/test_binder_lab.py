@@ -103,6 +103,8 @@ def test_served_chapter_has_the_kernels_language_info_and_collapsed_cells(manage
     assert nb["cells"][-1]["source"] == ":::{figure}\n:label: fig-a-one\nA figure of $x$.\n:::"
     assert nb["cells"][-1]["metadata"]["editable"] is False
     assert nb["cells"][-2]["source"] == "shown = 2"
+    # The note on outputs, after the chapter's first cell.
+    assert nb["cells"][1] == backprop_lab.outputs_note() | {"id": nb["cells"][1]["id"]}
 
 
 def test_saving_what_was_served_writes_the_same_bytes(manager, tmp_path):

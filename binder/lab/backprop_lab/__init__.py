@@ -3,13 +3,15 @@ stay unmodified until the reader changes them.
 
 A chapter (``book/<slug>.md``) is a MyST text notebook that jupytext turns into a notebook
 when JupyterLab opens it. :class:`ChapterContentsManager` (jupytext's contents manager) adds
-three things to a text notebook it serves, and takes the last two away again when it saves
+four things to a text notebook it serves, and takes the last three away again when it saves
 one:
 
 - The ``language_info`` that the book's kernel (ipykernel, in this same environment) reports.
   jupytext does not save it, and JupyterLab copies the kernel's into the notebook as soon as
   the kernel starts, which would mark an untouched chapter modified: closing it would ask to
   save, and autosave would rewrite it. jupytext leaves it out of the ``.md`` again on save.
+- After the chapter's first cell, a read-only note that a chapter's ``.md`` keeps the
+  reader's code but not its outputs, and where the ``.ipynb`` student edition is.
 - Under each figure cell (``mystnb: figure:`` metadata, which only the book reads), a
   read-only Markdown cell with the figure's caption as a MyST ``{figure}``, so JupyterLab
   shows the caption and resolves ``{numref}`` references to it. These cells are dropped again
@@ -37,7 +39,7 @@ from typing import Any
 from jupytext.async_contentsmanager import AsyncTextFileContentsManager
 
 __all__ = ["GATE_END", "ChapterContentsManager", "caption_cell", "collapsed_cells",
-           "kernel_language_info"]
+           "kernel_language_info", "outputs_note"]
 
 KERNEL_NAME = "python3"
 HIDDEN_TAGS = {"remove-input", "remove-cell", "hide-input", "hide-cell"}
@@ -91,6 +93,22 @@ def caption_cell(cell: dict[str, Any]) -> dict[str, Any] | None:
         metadata={MARK: "caption", "editable": False, "deletable": False})
 
 
+OUTPUTS_NOTE = """\
+:::{note}
+This chapter is a text notebook (`.md`): saving it keeps your changes to the text and the
+code, not the outputs. For work whose outputs you want to keep, use the student edition, made
+of `.ipynb` notebooks: the folder `student-edition/` on Binder, or `make student` locally.
+:::"""
+
+
+def outputs_note() -> dict[str, Any]:
+    """The read-only note this manager shows after a chapter's first cell."""
+    import nbformat
+
+    return nbformat.v4.new_markdown_cell(
+        OUTPUTS_NOTE, metadata={MARK: "note", "editable": False, "deletable": False})
+
+
 def _is_text_notebook(model: dict[str, Any], path: str) -> bool:
     return (model.get("type") == "notebook" and bool(model.get("content"))
             and not path.endswith(".ipynb"))
@@ -113,10 +131,12 @@ class ChapterContentsManager(AsyncTextFileContentsManager):
             metadata = notebook["cells"][index]["metadata"]
             metadata["jupyter"] = {**metadata.get("jupyter", {}), "source_hidden": True}
         cells = []
-        for cell in notebook["cells"]:
+        for index, cell in enumerate(notebook["cells"]):
             cells.append(cell)
             if (caption := caption_cell(cell)) is not None:
                 cells.append(caption)
+            if index == 0:
+                cells.append(outputs_note())
         notebook["cells"] = cells
         return model
 
