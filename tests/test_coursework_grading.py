@@ -59,8 +59,10 @@ def solved(nb, labels=(L1, L2, L3, L5)):
 
 
 def add(nb, code: str, at: int | None = None):
-    # The import makes the cell one the exercises need, so the grader runs it.
-    cell = nbformat.v4.new_code_cell("import sympy as sp\n" + code)
+    # The first line makes the cell one the exercises need, so the grader runs it: early, it
+    # binds the SymPy that the first answer cell reads; later, it changes an answer.
+    hook = "import sympy as sp\n" if at == 2 else "output_deltas.graded = True\n"
+    cell = nbformat.v4.new_code_cell(hook + code)
     nb.cells.insert(len(nb.cells) if at is None else at, cell)
     return nb
 

@@ -172,6 +172,7 @@ class Grader:
         from backprop.exercises.framework import stopped
 
         self._garbage = 0
+        self.sandbox_cpu = 0.0
         # All the runs of one notebook together get twice one run's time: a notebook that
         # crashes the sandbox again and again cannot hold a worker for long.
         self._until = time.monotonic() + 2 * self.sandbox.limits.run_seconds
@@ -244,12 +245,14 @@ class Grader:
             result["problems"].append(
                 f"{skipped} code cell{'s' if skipped > 1 else ''} that no exercise needs "
                 "(figures, studies) did not run while grading.")
+        result["sandbox_cpu"] = self.sandbox_cpu  # as the runs reported it: a statistic
         result["review"] = analysis.review_notes(sliced, trusted) + (
             [f"{self._garbage} lines on the grader's channel that the grader did not write"]
             if self._garbage else [])
 
     _garbage = 0
     _until = 0.0
+    sandbox_cpu = 0.0
 
     def _run(self, cells: Sequence[analysis.CodeCell], probes: Sequence[_Probe],
              student: str) -> tuple[dict[int, dict], dict[str, Any]]:
@@ -282,6 +285,9 @@ class Grader:
             end = self.sandbox.run(job, student, deadline,
                                    min(limits.run_seconds, left))
             self._garbage += end.garbage
+            self.sandbox_cpu += sum(float(e["cpu"]) for e in end.events
+                                    if e["event"] == "end" and isinstance(e.get("cpu"),
+                                                                          (int, float)))
             current, ready, completed = None, False, set()
             for ev in end.events:
                 kind = ev["event"]
