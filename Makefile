@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.json
-SETUP  := $(STAMP) $(LAB_OVERRIDES) $(KERNEL_CONFIG)
+SETUP  := $(STAMP) $(KERNEL_CONFIG)
+# The JupyterLab set-up (settings, contents manager), installed by pip into .venv as on Binder.
+LAB_FILES := $(wildcard binder/lab/*.json binder/lab/pyproject.toml binder/lab/backprop_lab/*.py)
 BUILD_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
@@ -20,15 +21,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt pyproject.toml \
-          tools/coursework/pyproject.toml
+          tools/coursework/pyproject.toml $(LAB_FILES)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	@touch $(STAMP)
-
-# JupyterLab in .venv opens book/*.md as notebooks (jupytext), as Binder does (postBuild).
-$(LAB_OVERRIDES): jupyterlab-overrides.json $(STAMP)
-	mkdir -p $(dir $@)
-	cp jupyterlab-overrides.json $@
 
 # ipykernel 7 logs a "WARNING | Kernel is running over TCP without encryption" line at every
 # kernel start (a local build kernel needs no encryption); quiet it so a clean build prints

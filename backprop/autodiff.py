@@ -237,7 +237,7 @@ def _layer_function(name: str) -> Callable[[list[Node]], list[Node]]:
 
 def _pattern_error(loss: str, t: np.ndarray, a: list[Node]) -> Node:
     """One pattern's share of the network's error, for each loss of
-    :data:`backprop.network.LOSSES`."""
+    :data:`backprop.functions.LOSSES`."""
     try:
         if loss == "half_sse":
             return _total([0.5 * (t_k - a_k) ** 2 for t_k, a_k in zip(t, a)])

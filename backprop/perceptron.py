@@ -224,7 +224,7 @@ def find_cycle(run: PerceptronRun) -> tuple[int, int] | None:
 
 # ====================================================================== one layer, smooth
 def unit_activation(name: str) -> Callable[[np.ndarray], np.ndarray]:
-    """``f`` for ``"step"`` or any of :data:`backprop.network.ACTIVATIONS`
+    """``f`` for ``"step"`` or any of :data:`backprop.functions.ACTIVATIONS`
     (``book/gradient-descent``)."""
     return step if name == "step" else get_activation(name).f
 

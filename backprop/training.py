@@ -1,5 +1,7 @@
 """The one training loop: gradient descent with momentum, batch or on-line, for one network
-or many at once, with one rule for divergence; and the runs, studies and landscapes built on it.
+or many at once, with one rule for divergence. The recorded runs and seed studies the
+chapters draw and count are built on it in :mod:`backprop.runs`, the pictures drawn from them
+in :mod:`backprop.landscapes`.
 
 Used by *Training XOR* (``book/training-xor``), *Error landscapes* (``book/error-landscapes``)
 and *Beyond XOR* (``book/beyond-xor``); :meth:`backprop.network.Network.train` and
@@ -33,28 +35,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Activation, Network, NetworkInputError, get_loss, pack, unpack
+from .network import Network, NetworkInputError, get_loss
 
 __all__ = [
     "accuracy",
-    "Landscape",
-    "Run",
-    "SeedStudy",
     "TrainingConfig",
     "TrainingInputError",
     "TrainingState",
-    "decision_grid",
-    "epochs_to_solve",
-    "landscape_directions",
-    "landscape_slice",
-    "landscape_for_run",
     "make_state",
-    "parameter_names",
-    "plane_errors",
-    "project_trajectory",
-    "record_run",
     "solved_mask",
-    "stacked_errors",
     "start",
     "train_epochs",
     "train_step",
@@ -436,11 +425,16 @@ def train_step(state: TrainingState) -> TrainingState:
     return _train(state, 1)
 
 
-def train_epochs(state: TrainingState, epochs: int, *, stop_when_solved: bool = False
-                 ) -> TrainingState:
+def train_epochs(state: TrainingState, epochs: int, *, stop_when_solved: bool = False,
+                 stop_when_each_solved: bool = False) -> TrainingState:
     """Train up to ``epochs`` epochs (what :func:`train_step` does, ``epochs`` times); stops
-    early when every network has diverged and, if asked, once the run is solved."""
-    return _train(state, epochs, "solved" if stop_when_solved else None)
+    early when every network has diverged and, if asked, once the run is solved (every live
+    network at the same epoch) or, for a stack, once each network has been solved at some
+    epoch (``first_solved`` is then known for all of them: what a seed study needs)."""
+    if stop_when_solved and stop_when_each_solved:
+        raise TrainingInputError("stop_when_solved and stop_when_each_solved: choose one")
+    until = "solved" if stop_when_solved else "each_solved" if stop_when_each_solved else None
+    return _train(state, epochs, until)
 
 
 def solved_mask(net: Network, X: np.ndarray, T: np.ndarray, margin: float = 0.1
@@ -468,308 +462,11 @@ def accuracy(net: Network, X: np.ndarray, T: np.ndarray) -> float:
     return float(np.mean((a > 0.5) == (T > 0.5)))
 
 
-# ====================================================================== recorded runs
-@dataclass
-class Run:
-    """A finished run with snapshots, for players, trajectories and figures.
+def __getattr__(name: str) -> object:
+    # Recorded runs and seed studies live in backprop.runs; an import written before they
+    # moved (``from backprop.training import record_run``) still finds them.
+    if name in ("Run", "SeedStudy", "epochs_to_solve", "record_run"):
+        from . import runs
 
-    ``epochs[s]`` is the epoch of snapshot ``s``, whose parameters are ``weights[s]`` and
-    ``biases[s]``; ``errors`` is the whole error history; ``status`` how the run ended;
-    ``functions`` the names of the layers' activation functions and ``loss`` the loss's.
-    """
-
-    config: TrainingConfig
-    epochs: np.ndarray
-    weights: list[list[np.ndarray]]
-    biases: list[list[np.ndarray]]
-    errors: np.ndarray
-    status: str
-    sizes: tuple[int, ...]
-    functions: list[str]
-    loss: str = "half_sse"
-
-    def network(self, s: int = -1) -> Network:
-        """The network at snapshot ``s`` (default: the last)."""
-        return Network.from_parameters(self.weights[s], self.biases[s], self.functions,
-                                       loss=self.loss)
-
-    def flat(self) -> np.ndarray:
-        """Every snapshot's parameters as rows, in :meth:`Network.parameters` order."""
-        return np.array([pack(w, b) for w, b in zip(self.weights, self.biases)])
-
-
-def record_run(
-    config: TrainingConfig, X: np.ndarray, T: np.ndarray, epochs: int, *, snapshots: int = 40
-) -> Run:
-    """Train one network for up to ``epochs`` epochs, keeping ``snapshots`` evenly spaced
-    parameter sets (always the first and the last). A diverging run ends at divergence."""
-    if int(snapshots) < 2:
-        raise TrainingInputError(f"snapshots must be at least 2; got {snapshots!r}")
-    if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
-        raise TrainingInputError(f"epochs must be a whole number >= 0; got {epochs!r}")
-    state = make_state(config, X, T)
-    keep = np.unique(np.linspace(0, int(epochs), int(snapshots)).round().astype(int))
-    ep, ws, bs = [], [], []
-
-    def snap() -> None:
-        ep.append(state.epoch)
-        ws.append([w.copy() for w in state.net.weights])
-        bs.append([b.copy() for b in state.net.biases])
-
-    for target in keep:
-        _train(state, int(target) - state.epoch)
-        if state.status == "diverged":
-            break
-        snap()
-    if ep[-1] != state.epoch and state.status != "diverged":
-        snap()
-    if state.status != "diverged":
-        state.errors.append(state.current_error())
-    return Run(config, np.array(ep), ws, bs, np.array(state.errors, dtype=float),
-               state.status, state.net.sizes, [f.name for f in state.net.functions],
-               state.net.loss.name)
-
-
-# ====================================================================== many seeds
-@dataclass
-class SeedStudy:
-    """The outcome of training many initialisations at once (``book/training-xor``).
-
-    ``epochs[n]`` is the first epoch after which network ``n`` solved the task, ``inf`` if it
-    never did within ``max_epochs`` (it *stalled*), ``final_error[n]`` its error at the end.
-    """
-
-    epochs: np.ndarray
-    final_error: np.ndarray
-    diverged: np.ndarray
-    max_epochs: int
-
-    @property
-    def solved(self) -> np.ndarray:
-        return np.isfinite(self.epochs)
-
-    @property
-    def fraction_stalled(self) -> float:
-        """Fraction that neither solved nor diverged within ``max_epochs``."""
-        return float(np.mean(~self.solved & ~self.diverged))
-
-    @property
-    def fraction_solved(self) -> float:
-        return float(np.mean(self.solved))
-
-    def median_epochs(self) -> float:
-        """Median epochs to solve among the networks that solved (``nan`` if none did)."""
-        return float(np.median(self.epochs[self.solved])) if self.solved.any() else float("nan")
-
-
-def epochs_to_solve(
-    config: TrainingConfig,
-    X: np.ndarray,
-    T: np.ndarray,
-    n_networks: int,
-    max_epochs: int,
-    *,
-    margin: float = 0.1,
-) -> SeedStudy:
-    """Train ``n_networks`` initialisations of ``config`` *all at once* and record when each
-    first classifies every pattern correctly (:func:`solved_mask`).
-
-    All networks share one leading axis, so each epoch is one vectorized forward and backward
-    pass over every network (``benchmarks/many_seeds.py`` measures the saving).
-    """
-    if int(n_networks) < 1:
-        raise TrainingInputError(f"n_networks must be at least 1; got {n_networks!r}")
-    state = make_state(config, X, T, n_networks=int(n_networks))
-    state.margin = float(margin)
-    _train(state, max_epochs, "each_solved")
-    return SeedStudy(state.first_solved.copy(), state.current_error(), state.diverged.copy(),
-                     int(max_epochs))
-
-
-# ====================================================================== decision boundary
-def decision_grid(
-    net: Network, extent: Sequence[float] = (-0.5, 1.5, -0.5, 1.5), n: int = 200
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The network's output over an ``n`` by ``n`` grid of the input plane.
-
-    Returns ``(x1, x2, a)`` with ``a[r, c]`` the output at ``(x1[c], x2[r])`` (image order:
-    rows are the vertical axis). ``extent`` is ``(x1_min, x1_max, x2_min, x2_max)``.
-    """
-    if net.sizes[0] != 2 or net.sizes[-1] != 1 or net.n_networks is not None:
-        raise TrainingInputError(
-            f"a decision boundary is drawn for one network with 2 inputs and 1 output; this "
-            f"one has sizes {net.sizes}" + ("" if net.n_networks is None else
-                                            f" and n_networks={net.n_networks}"))
-    x1 = np.linspace(extent[0], extent[1], int(n))
-    x2 = np.linspace(extent[2], extent[3], int(n))
-    g1, g2 = np.meshgrid(x1, x2)
-    with np.errstate(over="ignore", invalid="ignore"):
-        a = net.predict(np.column_stack([g1.ravel(), g2.ravel()]))[:, 0].reshape(g1.shape)
-    return x1, x2, a
-
-
-# ====================================================================== error landscapes
-@dataclass
-class Landscape:
-    """The error over a plane through weight space (``book/error-landscapes``).
-
-    The plane is :math:`\\theta_0 + u\\,d_1 + v\\,d_2`: ``center`` is :math:`\\theta_0`
-    (flat, :meth:`Network.parameters` order), ``d1``/``d2`` the directions, and
-    ``errors[r, c]`` the error at ``(u[c], v[r])``.
-    """
-
-    u: np.ndarray
-    v: np.ndarray
-    errors: np.ndarray
-    center: np.ndarray
-    d1: np.ndarray
-    d2: np.ndarray
-    labels: tuple[str, str]
-
-
-def parameter_names(net: Network) -> list[str]:
-    """Names of the flat parameters, e.g. ``"w(1)_21"`` for :math:`w^{(1)}_{21}`."""
-    names = []
-    for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-        names += [f"w({l})_{p + 1}{q + 1}" for p in range(W.shape[-2])
-                  for q in range(W.shape[-1])]
-        names += [f"b({l})_{p + 1}" for p in range(b.shape[-1])]
-    return names
-
-
-def landscape_directions(
-    net: Network,
-    which: str | tuple[int, int] = "random",
-    *,
-    rng: np.random.Generator | None = None,
-) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
-    """Two directions through weight space and their axis labels.
-
-    ``which`` is a pair of flat parameter indices (the plane of two chosen weights, unit
-    directions) or ``"random"``: two random Gaussian directions, made orthogonal and of unit
-    length (pass ``rng``).
-    """
-    n = net.parameters().size
-    names = parameter_names(net)
-    if isinstance(which, str):
-        if which != "random":
-            raise TrainingInputError(f"which = {which!r}: give 'random' or a pair of "
-                                     f"parameter indices in 0..{n - 1}")
-        if rng is None:
-            raise TrainingInputError("random directions need rng=np.random.default_rng(seed)")
-        d1, d2 = rng.normal(size=(2, n))
-        d2 = d2 - (d2 @ d1) / (d1 @ d1) * d1
-        d1, d2 = d1 / np.linalg.norm(d1), d2 / np.linalg.norm(d2)
-        return d1, d2, ("direction 1", "direction 2")
-    i, j = which
-    if not (0 <= i < n and 0 <= j < n) or i == j:
-        raise TrainingInputError(f"parameter indices {which!r} must be two different numbers "
-                                 f"in 0..{n - 1} ({', '.join(names)})")
-    d1, d2 = np.zeros(n), np.zeros(n)
-    d1[i], d2[j] = 1.0, 1.0
-    return d1, d2, (names[i], names[j])
-
-
-def landscape_slice(
-    net: Network,
-    X: np.ndarray,
-    T: np.ndarray,
-    d1: np.ndarray,
-    d2: np.ndarray,
-    *,
-    span: float | tuple[float, float, float, float] = 4.0,
-    n: int = 61,
-    center: np.ndarray | None = None,
-    activation: str | Activation | None = None,
-    labels: tuple[str, str] = ("direction 1", "direction 2"),
-) -> Landscape:
-    """The error at every point of an ``n`` by ``n`` grid on the plane
-    :math:`\\theta_0 + u\\,d_1 + v\\,d_2`, all grid points evaluated as one stacked network.
-
-    ``span`` is a half-width (``u, v`` in ``[-span, span]``) or ``(u_min, u_max, v_min,
-    v_max)``; ``center`` defaults to the network's current parameters; ``activation``
-    replaces every layer's activation function (e.g. :data:`backprop.perceptron.STEP`, to
-    compare with the perceptron).
-    """
-    theta0 = net.parameters() if center is None else np.asarray(center, dtype=float)
-    d1, d2 = np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)
-    if d1.shape != theta0.shape or d2.shape != theta0.shape:
-        raise TrainingInputError(f"directions must have shape {theta0.shape} (one entry per "
-                                 f"parameter); got {d1.shape} and {d2.shape}")
-    lo_u, hi_u, lo_v, hi_v = ((-span, span, -span, span) if np.isscalar(span) else span)
-    u, v = np.linspace(lo_u, hi_u, int(n)), np.linspace(lo_v, hi_v, int(n))
-    U, V = np.meshgrid(u, v)
-    thetas = theta0 + U.reshape(-1, 1) * d1 + V.reshape(-1, 1) * d2
-    errors = stacked_errors(net, thetas, X, T, activation=activation).reshape(U.shape)
-    return Landscape(u, v, errors, theta0, d1, d2, labels)
-
-
-def stacked_errors(
-    net: Network,
-    thetas: np.ndarray,
-    X: np.ndarray,
-    T: np.ndarray,
-    *,
-    activation: str | Activation | None = None,
-) -> np.ndarray:
-    """The error of ``net``'s architecture at many parameter vectors (rows of ``thetas``, in
-    :meth:`Network.parameters` order), evaluated as one stacked network
-    (``book/error-landscapes``). ``activation`` replaces every layer's activation function."""
-    thetas = np.atleast_2d(np.asarray(thetas, dtype=float))
-    n = net.parameters().shape[-1]
-    if thetas.ndim != 2 or thetas.shape[-1] != n:
-        raise TrainingInputError(f"each parameter vector needs {n} entries for sizes "
-                                 f"{net.sizes}; got an array of shape {thetas.shape}")
-    functions = net.functions if activation is None else activation
-    stacked = Network(net.sizes, functions, loss=net.loss, init="zeros",
-                      n_networks=thetas.shape[0])
-    stacked.weights, stacked.biases = unpack(thetas, net.sizes)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return stacked.error(X, T)
-
-
-def _plane_coordinates(center: np.ndarray, d1: np.ndarray, d2: np.ndarray,
-                       thetas: np.ndarray) -> np.ndarray:
-    # The least-squares projection onto the plane center + u d1 + v d2: one (u, v) per row.
-    D = np.column_stack([d1, d2])
-    coef, *_ = np.linalg.lstsq(D, (np.atleast_2d(thetas) - center).T, rcond=None)
-    return coef.T
-
-
-def project_trajectory(landscape: Landscape, thetas: np.ndarray) -> np.ndarray:
-    """Coordinates ``(u, v)`` of parameter vectors (rows of ``thetas``) in the landscape's
-    plane: the least-squares projection onto ``d1, d2`` (exact when the trajectory moves only
-    along the two chosen weights)."""
-    return _plane_coordinates(landscape.center, landscape.d1, landscape.d2, thetas)
-
-
-def plane_errors(net: Network, X: np.ndarray, T: np.ndarray, land: Landscape,
-                 uv: np.ndarray) -> np.ndarray:
-    """The error at points ``(u, v)`` *of the plane* (not of the full trajectory), so that a
-    projected trajectory can be drawn on the 3-D surface; all points in one stacked pass."""
-    uv = np.atleast_2d(np.asarray(uv, dtype=float))
-    thetas = land.center + uv[:, :1] * land.d1 + uv[:, 1:] * land.d2
-    return stacked_errors(net, thetas, X, T)
-
-
-def landscape_for_run(
-    run: Run,
-    X: np.ndarray,
-    T: np.ndarray,
-    which: str | tuple[int, int] = "random",
-    *,
-    rng: np.random.Generator | None = None,
-    n: int = 41,
-    margin: float = 0.5,
-) -> tuple[Landscape, np.ndarray, np.ndarray]:
-    """The slice through a recorded run's final weights that shows its trajectory: returns
-    the landscape, the trajectory's ``(u, v)`` and the plane's error along it
-    (``book/error-landscapes``). The span covers the trajectory plus ``margin`` on each side
-    (at least 2 units), so the start and the end are both in view."""
-    net = run.network(-1)
-    d1, d2, labels = landscape_directions(net, which, rng=rng)
-    center = net.parameters()
-    uv = _plane_coordinates(center, d1, d2, run.flat())
-    half = max(2.0, float(np.abs(uv).max()) + margin)
-    land = landscape_slice(net, X, T, d1, d2, span=half, n=n, labels=labels)
-    return land, uv, plane_errors(net, X, T, land, uv)
+        return getattr(runs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

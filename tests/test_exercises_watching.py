@@ -76,7 +76,7 @@ def test_xor_origin():
 
 
 def test_line_errors():
-    from backprop.training import stacked_errors
+    from backprop.landscapes import stacked_errors
 
     def right(net, X, T, a, b, n):
         s = np.linspace(0.0, 1.0, n)[:, None]

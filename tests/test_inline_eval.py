@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, toc_files
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import inline_eval  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tools"))
+import glue_to_eval  # noqa: E402
 
 HEADER = """\
 ---
@@ -117,3 +120,27 @@ def test_rewrite_skips_code_blocks_and_keeps_lines():
     assert [expr for _, expr in pairs] == ["a", "c(`x`)", "d"]
     assert new.count("\n") == source.count("\n")
     assert "{eval}`code`" in new and "{eval}`inline-eval-4-0`" in new
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_no_page_uses_glue(page: str):
+    """JupyterLab cannot show glued values, and Binder does not install myst-nb."""
+    text = (ROOT / f"{page}.md").read_text()
+    assert "{glue" not in text and "myst_nb" not in text, (
+        f"{page}.md glues a value: write it as an {{eval}} expression "
+        f"(`.venv/bin/python tools/glue_to_eval.py {page}.md`; CONTRIBUTING.md, "
+        "\"Numbers in the prose\")")
+
+
+def test_glue_conversion_keeps_the_value_the_prose_showed():
+    chapter = ('```{code-cell} ipython3\nfrom myst_nb import glue\ny = 1\n'
+               'glue("kept", y, display=False)\nglue("new-name", y + 1, display=False)\n'
+               'glue("later", y, display=False)\n```\n\n```{code-cell} ipython3\n'
+               'for k in "ab":\n    glue(f"loop-{k}", k, display=False)\n```\n\n'
+               'A {glue:text}`new-name:.2f` b {glue:text}`later` c {glue:text}`loop-a`.\n')
+    new, problems = glue_to_eval.convert(chapter)
+    assert 'new_name = y + 1' in new and '{eval}`f"{new_name:.2f}"`' in new
+    # y is not reassigned after the glue, so the prose can use it directly
+    assert '{eval}`f"{y}"`' in new and 'glue("kept"' not in new
+    assert "from myst_nb import glue" in new  # the loop still glues
+    assert any("loop-" in p for p in problems) and any("loop-a" in p for p in problems)

@@ -1,119 +1,177 @@
-"""Binder-like: the Training XOR chapter opened in JupyterLab and run.
+"""The chapters in JupyterLab as Binder serves them (issue 9), in headless Chromium.
 
-Starts a Jupyter server on 127.0.0.1 in a temporary copy of the chapter, opens
-``book/training-xor.md`` in JupyterLab's jupytext notebook view in headless Chromium, runs
-every cell, and checks that no cell failed and the playground widget is drawn (its
-interaction with the kernel is tested in ``tests/test_playground_jupyterlab.py``, with this
-module's server). Debian's chromium is used (``apt-get install -y chromium``).
+One JupyterLab server, started from a venv made from ``binder/`` alone
+(``tests/jupyterlab_helpers.py``) in a copy of the repository after ``binder/postBuild``, and
+one browser page:
+
+- every chapter opens unmodified; its rendered Markdown shows no raw role, directive option
+  or unrendered math; no solution text is visible before a click; saving it writes the same
+  bytes; nothing is fetched from another host;
+- one chapter runs top to bottom: its ``{eval}`` numbers appear, and saving the executed
+  chapter, then reopening it, changes no byte;
+- the student-edition link opens the edition's folder, and its notebook runs, with the
+  checks saying "not yet"; saved, it keeps its outputs.
+
+Only one chapter is executed here (the build executes them all); the playground's own
+JupyterLab test (``tests/test_playground_jupyterlab.py``) reuses these helpers.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import backprop_lab
+import jupytext
 import pytest
 
-from chromium import launch, requires_chromium
-from conftest import ROOT
+import coursework
+import jupyterlab_helpers as lab_helpers
+from chromium import requires_chromium
+from conftest import ROOT, toc_files
+from jupyterlab_helpers import binder_server  # noqa: F401 - the server fixture
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+CHAPTERS = [f for f in toc_files()
+            if (ROOT / f"{f}.md").read_text().startswith("---\njupytext:")]
+# A chapter that runs in seconds, with {eval} numbers and gated solutions.
+RUN_CHAPTER = "book/gradient-descent"
+# What a rendered cell must not show: a role or directive name, a directive option, math
+# left as TeX, a glued value's placeholder.
+RAW = re.compile(r"\{(?:glue|eq|numref|cite|eval|doc|ref|exercise|solution)[^}]*\}"
+                 r"|^\s*:(?:label|class|tags|name):|\$|\\(?:frac|mathrm|partial|sum)\b",
+                 re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[str]:
-    """A JupyterLab server in a temporary folder holding a copy of the chapter."""
-    home = tmp_path_factory.mktemp("lab")
-    (home / "book").mkdir()
-    shutil.copy(ROOT / "book" / "training-xor.md", home / "book" / "training-xor.md")
-    # What postBuild does on Binder: every setting of jupyterlab-overrides.json (MyST Markdown
-    # opens in jupytext's notebook view; the default kernel starts without asking).
-    overrides = json.loads((ROOT / "jupyterlab-overrides.json").read_text())
-    for plugin_id, values in overrides.items():
-        package, plugin = plugin_id.split(":")
-        folder = home / "settings" / package
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
-    token, port = secrets.token_hex(16), _free_port()
-    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
-           f"--ServerApp.token={token}", f"--port={port}", "--ip=127.0.0.1",
-           f"--ServerApp.root_dir={home}", "--LabApp.expose_app_in_browser=True"]
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg"}
-    log = open(home / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+def page() -> Iterator[lab_helpers.Page]:
+    with lab_helpers.lab_page() as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def lab(binder_server, page) -> lab_helpers.Lab:  # noqa: F811
+    lab = lab_helpers.Lab(page, binder_server)
+    lab.start()
+    return lab
+
+
+def _collapsed(path: Path) -> list:
+    cells = jupytext.read(path).cells
+    return [cells[i] for i in backprop_lab.collapsed_cells(cells)]
+
+
+def _secret_phrases(path: Path) -> list[str]:
+    """Plain-text stretches of a chapter's solutions (math, code spans and roles cut out),
+    long enough that finding one on the page means the solution shows. A collapsed cell
+    shows its first line, like a dropdown's title: that line is not counted (but see
+    test_collapsed_solution_cells_show_a_plain_first_line)."""
+    titles = {c.source.split("\n")[0].strip() for c in _collapsed(path)}
+    out = []
+    for line in coursework.student_chapter(path).solution_text:
+        if line.strip() in titles:
+            continue
+        plain = re.sub(r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$|`[^`]*`|\*\*|^[#>]+", "|", line)
+        out += [s.strip() for s in plain.split("|") if len(s.strip()) >= 24]
+    return out
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_collapsed_solution_cells_show_a_plain_first_line(chapter):
+    """JupyterLab shows a collapsed Markdown cell's first source line as it is written: in a
+    gated solution that line must be a few plain words, neither MyST nor math, that give
+    nothing away; and no solution prose may share the cell that closes the solution."""
+    raw = [c.source.split("\n")[0] for c in _collapsed(ROOT / f"{chapter}.md")
+           if c.cell_type == "markdown" and re.search(r"[$`{}]|^\s*[:`]{3}",
+                                                      c.source.split("\n")[0])]
+    assert not raw, (f"{chapter}.md: put a line break after the plain words that open these "
+                     f"collapsed cells: {raw}")
+    # Prose before a {solution-end} shares its cell with what follows and cannot be collapsed.
+    before_end = [c.source[:m.start()] for c in jupytext.read(ROOT / f"{chapter}.md").cells
+                  if c.cell_type == "markdown" and (m := backprop_lab.GATE_END.search(c.source))
+                  and c.source[:m.start()].strip()]
+    assert not before_end, (f"{chapter}.md: end the cell before {{solution-end}} (+++), so "
+                            f"JupyterLab can collapse this solution text: {before_end}")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_opens_unmodified_reads_like_the_book_and_saves_the_same_bytes(lab, chapter):
+    path = lab.server.home / f"{chapter}.md"
+    before = path.read_bytes()
+    lab.open(f"{chapter}.md")
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start within 60 s; see " + str(home / "server.log"))
-        if proc.poll() is not None:
-            pytest.fail("JupyterLab exited: " + (home / "server.log").read_text()[-3000:])
-        yield f"{base}/lab/tree/book/training-xor.md?token={token}"
+        assert not lab.dirty, f"{chapter}.md is marked modified as soon as it opens"
+        shown = lab.markdown_text()
+        raw = sorted({m.group(0).strip() for m in RAW.finditer(shown)})
+        assert not raw, f"{chapter}.md shows unrendered MyST in JupyterLab: {raw}"
+        visible = _squash(lab.visible_text())
+        leaked = [s for s in _secret_phrases(ROOT / f"{chapter}.md") if _squash(s) in visible]
+        assert not leaked, f"{chapter}.md shows solution text before a click: {leaked[:3]}"
+        lab.save()
+        assert path.read_bytes() == before, f"saving {chapter}.md unchanged rewrote it"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        lab.close()
 
 
-def _accept_kernel_dialog(page) -> None:
-    """Record whether JupyterLab asked which kernel to start (it should not: the overrides
-    set autoStartDefaultKernel), and answer it so the rest of the test can run."""
-    button = page.locator(".jp-Dialog button", has_text="Select")
+def test_nothing_is_fetched_from_another_host_and_no_news_pop_up(lab, page):
+    # Runs after the chapters were opened: JupyterLab has been up long enough to ask.
+    assert page.external == [], f"JupyterLab reached other hosts: {page.external[:5]}"
+    asked = lab.evaluate("() => document.body.innerText.includes('Jupyter news')")
+    assert not asked, "JupyterLab's news pop-up is shown (binder/lab/overrides.json)"
+
+
+def test_a_chapter_runs_its_numbers_appear_and_the_saved_file_is_unchanged(lab):
+    path = lab.server.home / f"{RUN_CHAPTER}.md"
+    before = path.read_bytes()
+    expressions = re.findall(r"\{eval\}`([^`]+)`", before.decode())
+    assert expressions, f"{RUN_CHAPTER} has no {{eval}} numbers to check"
+    lab.open(f"{RUN_CHAPTER}.md")
     try:
-        button.wait_for(timeout=10_000)
-    except Exception:  # no dialog: the kernel started on its own, as configured
-        return
-    button.click()
-    KERNEL_DIALOGS.append(True)
+        lab.run_all()
+        assert lab.error_outputs() == []
+        shown = lab.markdown_text()
+        unevaluated = [e for e in expressions if e in shown]
+        assert not unevaluated, f"{{eval}} expressions not evaluated: {unevaluated}"
+        failed = lab.evaluate("""() => [...window.jupyterapp.shell.currentWidget.node
+            .querySelectorAll('.jp-MarkdownCell [data-mime-type="application/vnd.jupyter.stderr"]')]
+            .map(e => e.innerText)""")
+        assert failed == [], f"{{eval}} expressions failed in JupyterLab: {failed}"
+        assert not RAW.search(shown), RAW.findall(shown)
+        lab.save()
+        assert path.read_bytes() == before, "saving the executed chapter rewrote it"
+    finally:
+        lab.close()
+    lab.open(f"{RUN_CHAPTER}.md")
+    try:
+        assert not lab.dirty
+    finally:
+        lab.close()
 
 
-KERNEL_DIALOGS: list[bool] = []
-
-
-def test_training_xor_runs_in_jupyterlab_and_shows_the_playground(lab):
-    with launch() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(lab)
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
-        _accept_kernel_dialog(page)
-        assert not KERNEL_DIALOGS, "JupyterLab asked which kernel to start for the chapter"
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-        # Done when no cell waits or runs ([*]) and the playground is drawn.
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
-                const busy = prompts.some(p => p.textContent.includes('*'));
-                return !busy && prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
-                  && document.querySelector('.jp-OutputArea-output .bp-root canvas');
-            }""", timeout=300_000)
-        errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
-        assert errors.count() == 0, errors.first.inner_text()
-        # The playground is drawn; tests/test_playground_jupyterlab.py plays with it.
-        assert page.locator(".jp-OutputArea-output .bp-root canvas").count() >= 4
+def test_the_student_edition_link_opens_and_its_notebook_runs(lab):
+    edition = lab.server.home / "student-edition"
+    notebook = Path(RUN_CHAPTER).name + ".ipynb"
+    assert (edition / notebook).exists(), "binder/postBuild built no student edition"
+    # The README's and the instructor guide's link: urlpath=lab/tree/student-edition
+    lab.start("lab/tree/student-edition")
+    lab.page.wait_for_selector(f".jp-DirListing-item[title*='{notebook}'], "
+                               f".jp-DirListing-itemText:has-text('{notebook}')", timeout=30_000)
+    lab.open(f"student-edition/{notebook}", factory="Notebook")
+    try:
+        lab.run_all()
+        assert lab.error_outputs() == []
+        outputs = lab.visible_text().lower()
+        assert "not yet" in outputs, "the student edition's checks do not say 'not yet'"
+        lab.save()
+    finally:
+        lab.close()
+    saved = json.loads((edition / notebook).read_text())
+    assert any(c.get("outputs") for c in saved["cells"] if c["cell_type"] == "code"), \
+        "the saved student notebook kept no outputs"

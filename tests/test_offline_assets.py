@@ -8,7 +8,6 @@ MathJax and the widget manager at files the book ships.
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import yaml
@@ -45,27 +44,6 @@ def test_config_serves_javascript_from_the_build() -> None:
     # The extension that copies those files into the build is loaded (the others may vary).
     assert CONFIG["sphinx"]["local_extensions"]["offline_assets"] == "book/_ext"
 
-
-def test_binder_opens_chapters_as_notebooks() -> None:
-    overrides = json.loads((ROOT / "jupyterlab-overrides.json").read_text())
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
-    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
-    post = ROOT / "postBuild"
-    assert os.access(post, os.X_OK), "postBuild must be executable for repo2docker to run it"
-    text = post.read_text()
-    assert text.startswith("#!/usr/bin/env bash")
-    assert "jupyterlab-overrides.json" in text and "share/jupyter/lab/settings" in text
-
-
-def test_binder_installs_the_package() -> None:
-    reqs = (ROOT / "requirements.txt").read_text().splitlines()
-    assert "-e ." in reqs, "Binder would not install backprop/ (requirements.txt lacks -e .)"
-    assert any(r.startswith("jupytext==") for r in reqs)
-    assert any(r.startswith("jupyterlab==") for r in reqs)
-    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
-    for folder in ("binder", ".binder"):
-        assert not (ROOT / folder).exists(), \
-            f"repo2docker would read only {folder}/ and ignore postBuild and requirements.txt"
 
 
 def test_launch_buttons_are_configured_to_lead_somewhere() -> None:

@@ -1,7 +1,7 @@
 """The playground in JupyterLab, trained by the kernel (backprop.playground.Playground).
 
 Opens ``book/training-xor.md`` in JupyterLab (the server and helpers of
-``tests/test_jupyterlab.py``), runs every cell, and checks the widget: it draws, its note
+``tests/jupyterlab_helpers.py``), runs every cell, and checks the widget: it draws, its note
 says the weights come from the kernel, play makes the kernel send frames of new weights and
 the canvases change, and a bad setting typed into the page is refused with a message.
 """
@@ -9,12 +9,16 @@ the canvases change, and a bad setting typed into the page is refused with a mes
 from __future__ import annotations
 
 import pytest
-import test_jupyterlab
-from test_jupyterlab import _accept_kernel_dialog
 
 from chromium import launch, requires_chromium
+from jupyterlab_helpers import binder_server  # noqa: F401 - the server fixture
+from jupyterlab_helpers import kernel_dialog_shown as _accept_kernel_dialog
 
-lab = test_jupyterlab.lab  # the JupyterLab server fixture, shared with that module's test
+
+@pytest.fixture(scope="module")
+def lab(binder_server) -> str:  # noqa: F811
+    """Training XOR in JupyterLab as Binder serves it (tests/jupyterlab_helpers.py)."""
+    return binder_server.url("lab/tree/book/training-xor.md")
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 

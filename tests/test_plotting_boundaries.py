@@ -10,13 +10,14 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 from backprop.datasets import noisy_xor, xor  # noqa: E402
+from backprop.landscapes import decision_grid  # noqa: E402
 from backprop.network import Network  # noqa: E402
 from backprop.plotting.boundaries import (  # noqa: E402
     draw_decision_boundary,
     draw_error_curve,
     hidden_unit_line,
 )
-from backprop.training import TrainingConfig, decision_grid, make_state, train_epochs  # noqa: E402
+from backprop.training import TrainingConfig, make_state, train_epochs  # noqa: E402
 
 X, T = xor()
 

@@ -40,3 +40,33 @@ def test_agreement_plot_has_one_point_per_network_and_route():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["net 0", "net 1", "net 2"]
     with pytest.raises(ValueError, match="2 index arrays given for 3 networks"):
         plot_route_agreement(results, [np.arange(2)] * 2)
+
+
+def test_step_error_plot_draws_each_scheme_and_its_model():
+    from backprop.plotting.checks import plot_step_errors
+
+    steps = np.array([1e-2, 1e-4, 1e-6])
+    ax = plot_step_errors(steps, {"central": [1e-6, 1e-10, 1e-10], "forward": [1e-3, 1e-5, 1e-7]},
+                          {"central": [1e-6, 1e-10, 1e-10]}, mark=1e-6)
+    gids = {line.get_gid() for line in ax.lines}
+    assert {"measured-central", "measured-forward", "model-central"} <= gids
+    assert "model-forward" not in gids
+    assert ax.get_xlim()[0] > ax.get_xlim()[1]          # h decreases to the right
+    with pytest.raises(ValueError, match="2 errors for 3 steps"):
+        plot_step_errors(steps, {"central": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plot_step_errors(steps, {})
+
+
+def test_entry_error_plot_draws_each_group_and_the_noise_line():
+    from backprop.plotting.checks import plot_entry_errors
+
+    g = np.array([1e-6, 1e-3, 1.0])
+    ax = plot_entry_errors({"correct": g, "wrong": g}, {"correct": 1e-10 / g, "wrong": g * 0 + 1},
+                           noise=1e-10)
+    noise = next(line for line in ax.lines if line.get_gid() == "noise")
+    np.testing.assert_allclose(np.asarray(noise.get_ydata()) * 2 * np.asarray(noise.get_xdata()),
+                               1e-10)
+    assert len([line for line in ax.lines if line.get_gid().startswith("entries-")]) == 2
+    with pytest.raises(ValueError, match="same labels"):
+        plot_entry_errors({"a": g}, {"b": g})

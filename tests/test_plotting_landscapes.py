@@ -10,8 +10,10 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 from backprop.datasets import xor  # noqa: E402
+from backprop.landscapes import landscape_for_run  # noqa: E402
 from backprop.plotting.landscapes import draw_landscape_contours, draw_landscape_surface  # noqa: E402
-from backprop.training import TrainingConfig, landscape_for_run, record_run  # noqa: E402
+from backprop.runs import record_run  # noqa: E402
+from backprop.training import TrainingConfig  # noqa: E402
 
 X, T = xor()
 

@@ -5,11 +5,12 @@
 CONTRIBUTING.md ("Numbers in prose") explains why the book writes ``{eval}``. For each
 one-line ``glue("key", expr, display=False)`` in a code cell, the glue call becomes an
 assignment ``key_with_underscores = expr`` (or disappears, when ``expr`` is already a name
-the chapter assigns only once), and each ``{glue:text}`key:fmt``` in the prose becomes
-``{eval}`f"{name:fmt}"``` (``{eval}`name``` without a format). ``from myst_nb import glue``
-goes once nothing uses it. What the tool cannot convert (a glue call over several lines, a
-computed key, a new name that the chapter already uses) is printed, and the file is left
-for you to finish by hand; the build then checks every expression where it stands.
+the chapter assigns only once, before the glue), and each ``{glue:text}`key:fmt``` in the
+prose becomes ``{eval}`f"{name:fmt}"``` (``{eval}`f"{name}"``` without a format).
+``from myst_nb import glue`` goes once nothing uses it. What the tool cannot convert (a glue
+call over several lines, a computed key, a new name that the chapter already uses) is
+printed, and the file is left for you to finish by hand; the build then checks every
+expression where it stands.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ IMPORT = re.compile(r"^from myst_nb import glue\n", re.MULTILINE)
 CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```$", re.MULTILINE | re.DOTALL)
 
 
+def _code(text: str) -> str:
+    """The code cells' bodies (without their fences and options)."""
+    return "\n".join(line for m in CODE_CELL.finditer(text) for line in m.group(0).split("\n")
+                     if not line.startswith(("```", ":")))
+
+
 def _assignments(name: str, code: str) -> int:
     """How often code binds name (generous: keyword arguments count too)."""
     return len(re.findall(rf"(?<![\w.]){re.escape(name)}\s*=(?!=)", code)) + \
@@ -36,7 +43,7 @@ def _assignments(name: str, code: str) -> int:
 
 def convert(text: str) -> tuple[str, list[str]]:
     """The chapter with its glue converted, and what was left for a person to do."""
-    code = "\n".join(m.group(0) for m in CODE_CELL.finditer(text))
+    code = _code(text)
     names: dict[str, str] = {}
     problems: list[str] = []
     lines = text.split("\n")
@@ -47,7 +54,9 @@ def convert(text: str) -> tuple[str, list[str]]:
                 problems.append(f"line {i + 1}: glue call not converted: {line.strip()}")
             continue
         key, expr, indent = match["key"], match["expr"], match["indent"]
-        if expr.isidentifier() and _assignments(expr, code) == 1:
+        later = _code("\n".join(line for line in lines[i + 1:] if line is not None))
+        if expr.isidentifier() and _assignments(expr, code) == 1 and \
+                not _assignments(expr, later):
             names[key] = expr
             lines[i] = None  # type: ignore[call-overload]
             continue
@@ -55,7 +64,7 @@ def convert(text: str) -> tuple[str, list[str]]:
         if not name.isidentifier() or keyword.iskeyword(name):
             problems.append(f"line {i + 1}: key {key!r} is not a Python name; rename it")
             continue
-        if re.search(rf"\b{re.escape(name)}\b", code):
+        if re.search(rf"\b{re.escape(name)}\b", re.sub(r"glue\(.*", "", code)):
             problems.append(f"line {i + 1}: {name!r} already appears in the code; pick a "
                             "name by hand")
             continue
@@ -69,7 +78,8 @@ def convert(text: str) -> tuple[str, list[str]]:
             problems.append(f"{{glue}}`{key}` has no converted glue call")
             return match.group(0)
         name = names[key]
-        return f'{{eval}}`f"{{{name}:{fmt}}}"`' if fmt else f"{{eval}}`{name}`"
+        # Always a string: a bare number would show as LaTeX where SymPy's printing is on.
+        return f'{{eval}}`f"{{{name}{":" + fmt if fmt else ""}}}"`'
 
     text = GLUE_ROLE.sub(to_eval, text)
     if not re.search(r"\bglue\(", text):

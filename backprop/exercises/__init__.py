@@ -9,8 +9,10 @@ stored, so the student edition carries no answer.
 The subpackage is the feedback framework (:mod:`.framework`: the check shape, variants,
 time limits; :mod:`.wire`: the plain-data channel between the student's code and the
 judge; :mod:`.judging`: tolerant comparisons) and the checks of each part of the book:
-:mod:`.foundations`, :mod:`.backpropagation` (and :mod:`.computational_graphs` for
-``book/computational-graphs``, which would push it past 500 lines), :mod:`.watching`,
+:mod:`.foundations`, :mod:`.backpropagation` (and, each in its own module so that no module
+passes 500 lines, :mod:`.backpropagation_bugs` for its find-the-bug exercises,
+:mod:`.gradient_checking` for ``book/gradient-checking`` and :mod:`.computational_graphs`
+for ``book/computational-graphs``), :mod:`.watching`,
 :mod:`.appendices`.
 Writing a new check is described in ``CONTRIBUTING.md``; the grader (``tools/coursework``)
 runs the two halves of every check apart, the student's half in a sandbox; instructors
@@ -32,18 +34,28 @@ from .backpropagation import (
                               check_output_weight_gradient,
                               check_tanh_bias_gradient,
 )
+from .backpropagation_bugs import (
+                              check_hidden_deltas_fixed,
+                              check_output_step,
+                              check_post_gradients,
+                              check_sgd_step,
+                              check_weight_gradients,
+)
 from .computational_graphs import (
                               check_div_local,
                               check_sweep_fixed,
                               check_tied_weight_gradient,
 )
 from .foundations import (
+                              check_batch_step,
                               check_bipolar_sigmoid_slope,
+                              check_critical_rate,
                               check_gradient_descent,
                               check_online_delta_rule,
                               check_parity_sums,
                               check_perceptron_epoch,
                               check_tanh_delta,
+                              check_xor_gates,
 )
 from .framework import (
                               CHECKERS,
@@ -69,6 +81,7 @@ from .framework import (
                               variant_sizes,
                               wrong,
 )
+from .gradient_checking import check_best_step, check_fixed_gradients, check_gradient_check
 from .watching import (
                               check_line_errors,
                               check_log_softmax,
@@ -88,7 +101,11 @@ __all__ = [
     "checker", "clear_results", "correct", "current_student", "not_yet", "passed", "results",
     "run_limited", "set_student", "stopped", "student_rng", "variant_sizes", "wrong",
     # the checks the chapters call, by part of the book
-    "check_backward_deltas", "check_bipolar_sigmoid_slope", "check_bishop_delta",
+    "check_backward_deltas", "check_batch_step", "check_best_step",
+    "check_bipolar_sigmoid_slope", "check_critical_rate", "check_xor_gates",
+    "check_bishop_delta", "check_fixed_gradients", "check_gradient_check",
+    "check_hidden_deltas_fixed", "check_output_step", "check_post_gradients",
+    "check_sgd_step", "check_weight_gradients",
     "check_div_local", "check_sweep_fixed", "check_tied_weight_gradient",
     "check_gradient_descent", "check_hidden_delta", "check_hidden_deltas", "check_line_errors",
     "check_linear_hidden_deltas", "check_mazur_bias_gradient", "check_mazur_step",

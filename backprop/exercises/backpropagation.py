@@ -313,7 +313,7 @@ def check_online_network_epoch(plan: Plan, online_epoch: Ran) -> Verdict:
 @lru_cache(maxsize=1)
 def _linear_gradients() -> tuple[list[list[sp.Expr]], list[sp.Expr]]:
     lin = symbolic.SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
-    grads = [[plain(lin.whole_gradient(lin.W[0][p, q])) for q in range(2)] for p in range(3)]
+    grads = [[plain(lin.whole_gradient(lin.W[0][u, v])) for v in range(2)] for u in range(3)]
     return grads, [plain(x) for x in lin.inputs]
 
 
@@ -321,8 +321,8 @@ def _linear_gradients() -> tuple[list[list[sp.Expr]], list[sp.Expr]]:
                                       "backprop.symbolic:SymbolicNetwork.chain_gradient"))
 def check_linear_hidden_deltas(plan: Plan, delta1: object) -> Verdict:
     """``ex-any-depth-1``: the first-layer deltas of the linear network (2, 3, 2, 2)
-    without biases; each must satisfy :math:`\\partial E/\\partial w^{(1)}_{pq} =
-    -\\delta_p a_q`, with the gradient differentiated from the whole error by
+    without biases; each must satisfy :math:`\\partial E/\\partial w^{(1)}_{uv} =
+    -\\delta_u a_v`, with the gradient differentiated from the whole error by
     :class:`backprop.symbolic.SymbolicNetwork`."""
     if delta1 is None:
         return Verdict("not yet", "replace None with your three deltas and run the cell "
@@ -334,18 +334,18 @@ def check_linear_hidden_deltas(plan: Plan, delta1: object) -> Verdict:
         return wrong(f"there are 3 hidden units in layer 1, but {len(items)} deltas.")
     grads, inputs = _linear_gradients()
     flipped = True
-    for p in range(3):
-        expr = as_expression(items[p])
+    for u in range(3):
+        expr = as_expression(items[u])
         if expr is None:
-            return wrong(f"delta {p + 1} is not a SymPy expression.")
+            return wrong(f"delta {u + 1} is not a SymPy expression.")
         expr = plain(expr)
-        for q in range(2):
-            if symbolic.equivalent(grads[p][q], -expr * inputs[q]):
+        for v in range(2):
+            if symbolic.equivalent(grads[u][v], -expr * inputs[v]):
                 flipped = False
                 continue
-            if flipped and symbolic.equivalent(grads[p][q], expr * inputs[q]):
+            if flipped and symbolic.equivalent(grads[u][v], expr * inputs[v]):
                 return wrong("close: the sign is flipped; the book's delta is -dE/dnet.")
-            return wrong(f"delta of unit {p + 1} is wrong: it must collect the error through "
+            return wrong(f"delta of unit {u + 1} is wrong: it must collect the error through "
                          "both later layers, W^(2)^T W^(3)^T (t - a^(3)), in that order.")
     return correct("every first-layer delta gives dE/dw = -delta a, exactly.")
 

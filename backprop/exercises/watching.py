@@ -17,8 +17,9 @@ import sympy as sp
 from .. import symbolic
 from ..datasets import xor
 from ..gradcheck import network_numerical_gradient
+from ..landscapes import stacked_errors
 from ..network import Network, get_activation
-from ..training import TrainingConfig, make_state, stacked_errors, train_epochs
+from ..training import TrainingConfig, make_state, train_epochs
 from .framework import Call, Plan, Ran, Verdict, checker, correct, not_yet, variant_sizes, wrong
 from .judging import (
     as_array,
@@ -363,7 +364,7 @@ def _line_plan(rng: np.random.Generator) -> Plan:
 def check_line_errors(plan: Plan, line_errors: Ran) -> Verdict:
     """``ex-error-landscapes-2``: the XOR error along the straight line between two
     parameter vectors of the student's variant, compared with
-    :func:`backprop.training.stacked_errors` at 11 evenly spaced points."""
+    :func:`backprop.landscapes.stacked_errors` at 11 evenly spaced points."""
     got, want = as_array(line_errors.values[0]), plan.calls["line_errors"][0].want
     if got is None or got.shape != (11,):
         shape = None if got is None else got.shape

@@ -30,7 +30,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..network import half_sse
+from ..functions import half_sse
 from ..training import TrainingInputError, TrainingState, make_state, train_epochs
 from .spec import MAX_EPOCHS, make_data, page_spec, training_config, validate_settings
 

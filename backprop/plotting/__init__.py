@@ -4,7 +4,8 @@
 * :mod:`~backprop.plotting.diagrams` - network diagrams: a derivative's paths, the error
   flowing back (``book/output-layer``, ``book/hidden-layer``, ``book/any-depth``)
 * :mod:`~backprop.plotting.checks` - typeset SymPy steps and the agreement of the gradient
-  routes (the derivation chapters)
+  routes (the derivation chapters); a finite difference's error against its step and the
+  relative errors of a gradient check (``book/gradient-checking``)
 * :mod:`~backprop.plotting.single_layer` - threshold units and error surfaces over two
   weights (``book/perceptron``, ``book/gradient-descent``, ``book/delta-rule``)
 * :mod:`~backprop.plotting.boundaries` - decision boundaries, hidden units' lines and error
@@ -23,7 +24,13 @@ and :mod:`backprop.gradcheck`. Every name below is importable from ``backprop.pl
 """
 
 from .boundaries import data_extent, draw_decision_boundary, draw_error_curve, hidden_unit_line
-from .checks import plot_route_agreement, show_equation
+from .checks import (
+    SCHEME_COLOURS,
+    plot_entry_errors,
+    plot_route_agreement,
+    plot_step_errors,
+    show_equation,
+)
 from .diagrams import (
     Highlight,
     draw_error_flow,
@@ -49,10 +56,12 @@ from .style import (
 
 __all__ = [
     "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
-    "PATH_FILL", "QUIET_COLOUR", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight", "data_extent",
+    "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight",
+    "data_extent",
     "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
     "draw_graph", "draw_landscape_contours", "draw_landscape_surface", "draw_network",
     "draw_threshold_unit", "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
-    "perceptron_animation_html", "plot_gradient_costs", "plot_route_agreement",
+    "perceptron_animation_html", "plot_entry_errors", "plot_gradient_costs",
+    "plot_route_agreement", "plot_step_errors",
     "show_equation",
 ]

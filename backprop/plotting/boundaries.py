@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..landscapes import decision_grid
 from ..network import Network
-from ..training import decision_grid
 from .style import (
     BOUNDARY_CMAP,
     CLASS_COLOURS,

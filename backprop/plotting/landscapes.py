@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from ..training import Landscape
+from ..landscapes import Landscape
 from .style import WEIGHT_COLOUR
 
 

@@ -320,20 +320,26 @@ export class Trainer {
       for (let p = 0; p < this.P; p++) this.update(net.backward(net.forward(this.X, 1, p), this.T, 1, p));
     }
     this.epoch += 1;
-    if (!allFinite(net.W) || !allFinite(net.b)) { this.status = "diverged"; return this; }
-    this.status = this.solved() ? "solved" : "running";
+    if (!allFinite(net.W) || !allFinite(net.b)) this.status = "diverged";
     return this;
   }
 
+  /** Train up to `epochs` epochs, then judge the run once (the status train_epochs reports
+   *  is that of the last epoch): "solved" when every pattern is right by 0.1, and the error
+   *  of the new weights, `lastError`. */
   train(epochs) {
     for (let e = 0; e < epochs && this.status !== "diverged"; e++) this.step();
-    return this;
-  }
-
-  solved(margin = 0.1) {
+    if (this.status === "diverged") { this.lastError = NaN; return this; }
     const out = this.net.forward(this.X, this.P).a[this.net.W.length];
-    for (let i = 0; i < out.length; i++) if (!(Math.abs(this.T[i] - out[i]) < 0.5 - margin)) return false;
-    return true;
+    let solved = true, err = 0;
+    for (let i = 0; i < out.length; i++) {
+      const d = this.T[i] - out[i];
+      err += d * d;
+      if (!(Math.abs(d) < 0.5 - 0.1)) solved = false;
+    }
+    this.lastError = 0.5 * err;
+    this.status = solved ? "solved" : "running";
+    return this;
   }
 }
 
@@ -516,6 +522,7 @@ export class LocalDriver {
     const net = Network.random(sizesOf(s), functionsOf(s), s.scale, s.seed);
     this.run = new Trainer(net, data.X, data.T, { eta: s.eta, momentum: s.mom, mode: s.upd });
     this.data = data;
+    this.Xt = Float64Array.from(data.Xt); this.Tt = Float64Array.from(data.Tt);
     this.listeners.reset({ data, sizes: net.sizes, functions: net.names, theta: net.parameters(), weightsFrom: "NumPy's generator, ported: the same seed gives the same initial weights as backprop.training.make_state" });
   }
 
@@ -531,8 +538,8 @@ export class LocalDriver {
     const net = r.net, P = this.data.Tt.length;
     this.listeners.frame({
       epoch: r.epoch, theta: finite ? net.parameters() : null, status: r.status,
-      train: finite ? net.error(r.X, r.T, r.P) / r.P : NaN,
-      test: finite && P ? net.error(Float64Array.from(this.data.Xt), Float64Array.from(this.data.Tt), P) / P : NaN,
+      train: finite ? r.lastError / r.P : NaN,
+      test: finite && P ? net.error(this.Xt, this.Tt, P) / P : NaN,
       ms,
     });
   }
@@ -564,8 +571,9 @@ export class KernelDriver {
   send(content) { this.model.send(content); }
   reset(s) { this.inFlight = 0; this.send({ type: "reset", settings: s }); }
   live(s) { this.send({ type: "live", settings: s }); }
-  // At most two requests in flight: the kernel trains the next frame while this one is drawn.
-  train(epochs) { if (this.inFlight < 2) { this.inFlight += 1; this.send({ type: "train", epochs }); } }
+  // Up to four requests in flight: the round trip to the kernel (tens of milliseconds on a
+  // busy machine) is hidden behind the frames already asked for.
+  train(epochs) { if (this.inFlight < 4) { this.inFlight += 1; this.send({ type: "train", epochs }); } }
   dispose() { for (const [name, f] of Object.entries(this.handlers)) this.model.off(name, f); }
 }
 
@@ -599,9 +607,12 @@ const PANELS = {
   errors: { title: "Error per pattern (log scale)", aspect: 0.6 },
   landscape: { title: "Error landscape", aspect: 0.9 },
 };
-const GRID = 56;          // decision-boundary resolution (points per side)
+// Decision-boundary resolution (points per side): finer for small networks, coarser when a
+// forward pass over the grid costs more (networks with more than GRID_SMALL_UNTIL parameters).
+const GRID_FINE = 56, GRID_COARSE = 40, GRID_SMALL_UNTIL = 60;
 const LAND = 41;          // landscape resolution
 const SNAPSHOTS = 600;    // parameter sets kept for the trajectory
+const LAND_POINTS = 200;  // at most this many training points enter the landscape's error
 
 let counter = 0;
 
@@ -856,6 +867,10 @@ export class Playground {
     this.awaiting = false;
     this.data = { X: Float64Array.from(data.X), T: Float64Array.from(data.T), Xt: Float64Array.from(data.Xt || []), Tt: Float64Array.from(data.Tt || []), source: data.source };
     this.extent = extentOf(this.data, this.s.data);
+    // The landscape's error over every training point, or over an even sample of them.
+    const P0 = this.data.T.length, keep = Math.min(P0, LAND_POINTS);
+    const pick = Array.from({ length: keep }, (_, i) => Math.floor((i * P0) / keep));
+    this.landData = { X: Float64Array.from(pick.flatMap((p) => [this.data.X[2 * p], this.data.X[2 * p + 1]])), T: Float64Array.from(pick.map((p) => this.data.T[p])), of: P0 };
     this.net = new Network(sizes, functions, sizes.slice(1).map((n, l) => new Float64Array(n * sizes[l])), sizes.slice(1).map((n) => new Float64Array(n)));
     this.probe = new Network(sizes, functions, this.net.W, this.net.b);
     this.net.setParameters(theta);
@@ -952,7 +967,8 @@ export class Playground {
     if (want !== this.drawEvery && (want > this.drawEvery || this.costEma < 8)) {
       this.drawEvery = want;
       this.note.dataset.rate = String(want);
-      this.say(want > 1 ? `This setting is large: the playground now draws every ${want}th frame (about ${Math.round(60 / want)} frames a second) so that training keeps up.` : "", want > 1 ? "warning" : "");
+      const nth = { 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth" }[want];
+      this.say(want > 1 ? `This setting is large: the playground now draws every ${nth} frame (about ${Math.round(60 / want)} frames a second) so that training keeps up.` : "", want > 1 ? "warning" : "");
     }
   }
 
@@ -978,16 +994,16 @@ export class Playground {
     const budget = this.playing ? 4 : 12, t0 = performance.now();
     const { n, u, v, center, d1, d2, E } = job;
     const theta = new Float64Array(center.length);
-    const P = this.data.T.length;
-    while (job.row < n && performance.now() - t0 < budget) {
-      const r = job.row++;
-      for (let c = 0; c < n; c++) {
-        for (let i = 0; i < theta.length; i++) theta[i] = center[i] + u[c] * d1[i] + v[r] * d2[i];
-        this.probe.setParameters(theta);
-        E[r * n + c] = this.probe.error(this.data.X, this.data.T, P) / P;
-      }
+    const { X, T } = this.landData;
+    const P = T.length;
+    // One grid point at a time, so a large setting never spends more than the budget.
+    while (job.cell < n * n && performance.now() - t0 < budget) {
+      const r = Math.floor(job.cell / n), c = job.cell % n;
+      for (let i = 0; i < theta.length; i++) theta[i] = center[i] + u[c] * d1[i] + v[r] * d2[i];
+      this.probe.setParameters(theta);
+      E[job.cell++] = this.probe.error(X, T, P) / P;
     }
-    if (job.row >= n) {
+    if (job.cell >= n * n) {
       this.land = job;
       this.landJob = null;
       this.dirty = true;
@@ -1014,7 +1030,7 @@ export class Playground {
       d1 = d1.map((x) => x / n1); d2 = d2.map((x) => x / n2);
       labels = ["direction 1", "direction 2"];
     }
-    const job = { center, d1, d2, labels, n: LAND, row: 0 };
+    const job = { center, d1, d2, labels, n: LAND, cell: 0 };
     let half = 2;
     for (const p of this.snaps) { const [a, b] = this.project(job, p.theta); half = Math.max(half, Math.abs(a) + 0.5, Math.abs(b) + 0.5); }
     half = Math.min(half, 30);
@@ -1070,7 +1086,12 @@ export class Playground {
       mid: get("--bp-mid", "#ffffff"), class0: get("--bp-class0", "#08519c"), class1: get("--bp-class1", "#a63603"),
       path: get("--bp-path", "#ffffff"), font: "12px system-ui, -apple-system, 'Segoe UI', sans-serif",
     };
-    this.rgb = { neg: hexToRgb(this.c.neg), pos: hexToRgb(this.c.pos), mid: hexToRgb(this.c.mid) };
+    const neg = hexToRgb(this.c.neg), pos = hexToRgb(this.c.pos), mid = hexToRgb(this.c.mid);
+    this.lut = new Uint8ClampedArray(256 * 3);
+    for (let k = 0; k < 256; k++) {
+      const t = k / 255, [from, to, f] = t < 0.5 ? [neg, mid, t * 2] : [mid, pos, (t - 0.5) * 2];
+      for (let c = 0; c < 3; c++) this.lut[3 * k + c] = from[c] + f * (to[c] - from[c]);
+    }
   }
 
   layout() {
@@ -1122,7 +1143,10 @@ export class Playground {
   // boundary and every hidden unit's output for the network's thumbnails.
   evaluateGrid(net) {
     const [x0, x1, y0, y1] = this.extent;
-    if (!this.gridX || this.gridExtent !== this.extent) {
+    const GRID = net.nParameters <= GRID_SMALL_UNTIL ? GRID_FINE : GRID_COARSE;
+    if (!this.gridX || this.gridExtent !== this.extent || this.G !== GRID) {
+      this.G = GRID;
+      this.imageCanvas = null;
       this.gridX = new Float64Array(GRID * GRID * 2);
       for (let r = 0; r < GRID; r++) {
         for (let c = 0; c < GRID; c++) {
@@ -1135,22 +1159,21 @@ export class Playground {
     this.grid = net.forward(this.gridX, GRID * GRID);
   }
 
+  // values[i * stride + unit] over the grid as an image, blue (lo) to orange (hi), through a
+  // 256-colour table (no allocation per pixel: this runs for every unit, every frame).
   image(values, stride, unit, lo, hi) {
     if (!this.imageCanvas) {
       this.imageCanvas = document.createElement("canvas");
-      this.imageCanvas.width = GRID; this.imageCanvas.height = GRID;
-      this.imageData = this.imageCanvas.getContext("2d").createImageData(GRID, GRID);
+      this.imageCanvas.width = this.G; this.imageCanvas.height = this.G;
+      this.imageData = this.imageCanvas.getContext("2d").createImageData(this.G, this.G);
     }
-    const d = this.imageData.data, { neg, pos, mid } = this.rgb;
-    for (let i = 0; i < GRID * GRID; i++) {
+    const d = this.imageData.data, lut = this.lut, scale = hi > lo ? 255 / (hi - lo) : 0;
+    for (let i = 0; i < this.G * this.G; i++) {
       const v = values[i * stride + unit];
-      let t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      t = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
-      const [from, to, f] = t < 0.5 ? [neg, mid, t * 2] : [mid, pos, (t - 0.5) * 2];
-      d[4 * i] = from[0] + f * (to[0] - from[0]);
-      d[4 * i + 1] = from[1] + f * (to[1] - from[1]);
-      d[4 * i + 2] = from[2] + f * (to[2] - from[2]);
-      d[4 * i + 3] = Number.isFinite(v) ? 255 : 60;
+      const finite = Number.isFinite(v);
+      const k = finite ? Math.min(255, Math.max(0, Math.round(scale ? (v - lo) * scale : 127.5))) : 128;
+      d[4 * i] = lut[3 * k]; d[4 * i + 1] = lut[3 * k + 1]; d[4 * i + 2] = lut[3 * k + 2];
+      d[4 * i + 3] = finite ? 255 : 60;
     }
     this.imageCanvas.getContext("2d").putImageData(this.imageData, 0, 0);
     return this.imageCanvas;
@@ -1182,12 +1205,17 @@ export class Playground {
       }
       g.setLineDash([]);
     }
-    // The data: training points filled, test points as rings.
+    // The data: training points filled, test points as rings; one path per class and kind.
     const dot = (X, T, filled) => {
-      for (let p = 0; p < T.length; p++) {
-        const [px, py] = toPx(X[2 * p], X[2 * p + 1]);
-        g.beginPath(); g.arc(px, py, T.length > 100 ? 3 : 5, 0, 2 * Math.PI);
-        const col = T[p] > 0.5 ? this.c.class1 : this.c.class0;
+      const r = T.length > 100 ? 3 : 5;
+      for (const cls of [0, 1]) {
+        g.beginPath();
+        for (let p = 0; p < T.length; p++) {
+          if ((T[p] > 0.5 ? 1 : 0) !== cls) continue;
+          const [px, py] = toPx(X[2 * p], X[2 * p + 1]);
+          g.moveTo(px + r, py); g.arc(px, py, r, 0, 2 * Math.PI);
+        }
+        const col = cls ? this.c.class1 : this.c.class0;
         if (filled) { g.fillStyle = col; g.fill(); g.strokeStyle = "#ffffff"; g.lineWidth = 1; g.stroke(); } else { g.strokeStyle = col; g.lineWidth = 2; g.stroke(); }
       }
     };
@@ -1200,7 +1228,7 @@ export class Playground {
   }
 
   contour(g, values, level, box) {
-    const n = GRID, sx = box.w / n, sy = box.h / n;
+    const n = this.G, sx = box.w / n, sy = box.h / n;
     const at = (r, c) => values[r * n + c] - level;
     for (let r = 0; r < n - 1; r++) {
       for (let c = 0; c < n - 1; c++) {
@@ -1275,7 +1303,7 @@ export class Playground {
           let [lo, hi] = act.range;
           if (lo === null || hi === null) {
             let mn = Infinity, mx = -Infinity;
-            for (let i = 0; i < GRID * GRID; i++) { const v = a[i * sizes[l] + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
+            for (let i = 0; i < this.G * this.G; i++) { const v = a[i * sizes[l] + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
             lo = lo ?? mn; hi = hi ?? mx;
           }
           g.drawImage(this.image(a, sizes[l], k, lo, hi), x, y, cell, cell);
@@ -1369,6 +1397,10 @@ export class Playground {
     if (this.inspect !== null) mark(this.inspect, 7, "#ff2d55");
     g.restore();
     this.axes(g, box, [-half, half], [-half, half], land.labels[0], land.labels[1]);
+    if (this.landData.T.length < this.landData.of) {
+      g.fillStyle = "#ffffff"; g.textAlign = "left";
+      g.fillText(`error on ${this.landData.T.length} of ${this.landData.of} points`, box.x + 4, box.y + 10);
+    }
     // The colour bar, in log10 of the error per pattern.
     const bar = { x: box.x + box.w + 10, y: box.y, w: 12, h: box.h };
     for (let k = 0; k < levels; k++) {
@@ -1399,7 +1431,7 @@ export class Playground {
       boundary: `Decision boundary at epoch ${epoch}: the network's output over the input plane, blue near 0 and orange near 1, with the boundary where it is one half, the first hidden layer's lines as dashes, and ${P} training points${Pt ? ` and ${Pt} test points (rings)` : ""}. Training accuracy ${Math.round(100 * accTrain)}%.`,
       network: `The ${sizes} network at epoch ${epoch}: each weight drawn as a line whose width is its size, orange when positive and blue when negative; each unit shows its output over the input plane.`,
       errors: `Error per pattern against epoch on a log scale, up to epoch ${this.epoch}: now ${formatNumber(eTrain / P)} for training${test ? " and " + formatNumber(this.history[this.history.length - 1]?.test) + " for test" : ""}.`,
-      landscape: this.land ? `Error landscape: the error per pattern over a plane through the weights (${this.land.labels.join(" and ")}), as filled contours from ${formatNumber(Math.min(...this.land.E))} to ${formatNumber(Math.max(...this.land.E))}, with the training path of ${this.snaps.length} snapshots drawn on it.` : "Error landscape: being computed.",
+      landscape: this.land ? `Error landscape: the error per pattern${this.landData.T.length < P ? ` (on ${this.landData.T.length} of the ${P} training points)` : ""} over a plane through the weights (${this.land.labels.join(" and ")}), as filled contours from ${formatNumber(Math.min(...this.land.E))} to ${formatNumber(Math.max(...this.land.E))}, with the training path of ${this.snaps.length} snapshots drawn on it.` : "Error landscape: being computed.",
     };
     for (const [name, c] of Object.entries(this.canvases)) c.setAttribute("aria-label", labels[name]);
   }

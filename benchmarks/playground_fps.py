@@ -1,0 +1,231 @@
+"""Frames per second of the browser playground (book/training-xor, error-landscapes, beyond-xor).
+
+Opens each page of the built book in headless Chromium (Debian's chromium), presses play and,
+for --seconds, counts the animation frames in which the playground's canvases changed (each
+frame, the canvases are shrunk onto a 48x48 canvas and compared with the previous frame). It
+does the same for the large setting (3 hidden layers of 8 units, 1000 points), and reports
+whether the page lowered its own drawing rate and said so. Then, for the Jupyter widget
+(backprop.playground.Playground), it times the kernel's side of a frame (train_epochs and the
+frame's numbers) and the bytes the frame sends, next to the alternative it replaced: a
+matplotlib PNG of the boundary made in the kernel. With --lab it also opens Training XOR in
+JupyterLab and counts the widget's changed frames while the kernel trains it.
+Target: >= 60 frames/s median on every page and in JupyterLab (30 is the floor).
+
+    .venv/bin/python benchmarks/playground_fps.py [--html _build/html] [--seconds 5] [--lab]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import io
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAGES = [("Training XOR", "book/training-xor.html", ""),
+         ("Error landscapes", "book/error-landscapes.html", ""),
+         ("Beyond XOR", "book/beyond-xor.html", ""),
+         ("Beyond XOR, 3x8 units, 1000 points", "book/beyond-xor.html",
+          "#pg:layers=3&hidden=8&n=1000&data=circles&noise=0.1&speed=1")]
+
+# Runs in the page: frames whose pixels changed, per second, over `seconds`.
+COUNT_JS = """async ([selector, seconds]) => {
+  const root = document.querySelector(selector);
+  const small = document.createElement('canvas'); small.width = 48; small.height = 48;
+  const g = small.getContext('2d', { willReadFrequently: true });
+  let last = null; const changed = []; const t0 = performance.now();
+  await new Promise((done) => {
+    const frame = (now) => {
+      g.clearRect(0, 0, 48, 48);
+      for (const c of root.querySelectorAll('canvas')) g.drawImage(c, 0, 0, 48, 48);
+      const px = g.getImageData(0, 0, 48, 48).data;
+      let h = 0;
+      for (let i = 0; i < px.length; i++) h = (Math.imul(h, 31) + px[i]) | 0;
+      if (last !== null && h !== last) changed.push(now - t0);
+      last = h;
+      if (now - t0 < seconds * 1000) requestAnimationFrame(frame); else done();
+    };
+    requestAnimationFrame(frame);
+  });
+  const perSecond = Array.from({ length: seconds }, (_, s) =>
+    changed.filter((t) => t >= s * 1000 && t < (s + 1) * 1000).length);
+  return { perSecond, message: root.querySelector('.bp-message').textContent,
+           epoch: root.querySelector('.bp-epoch').textContent };
+}"""
+
+
+def _serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def _measure(page, selector: str, seconds: int) -> dict:
+    page.locator(f"{selector} .bp-bar button").first.click()
+    page.wait_for_timeout(500)  # past the first frames (and the first landscape)
+    out = page.evaluate(COUNT_JS, [selector, seconds])
+    page.locator(f"{selector} .bp-bar button").first.click()
+    return out
+
+
+def _report(name: str, out: dict) -> None:
+    fps = out["perSecond"]
+    note = f"; page says: {out['message']}" if out["message"] else ""
+    print(f"{name:38s} median {statistics.median(fps):5.1f} frames/s (min {min(fps)}, "
+          f"max {max(fps)}), {out['epoch']}{note}")
+
+
+def static_pages(html: Path, seconds: int, sync_api) -> None:
+    httpd, base = _serve(html)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for name, path, fragment in PAGES:
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                page.goto(f"{base}/{path}{fragment}")
+                page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
+                page.locator(".bp-root").scroll_into_view_if_needed()
+                _report(name, _measure(page, ".bp-root", seconds))
+                page.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+
+
+def kernel_side(frames: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop.playground import Playground
+    from backprop.plotting import draw_decision_boundary
+
+    for label, page, over in [("Training XOR", "training-xor", {}),
+                              ("Beyond XOR, 3x8, 1000 points", "beyond-xor",
+                               {"layers": 3, "hidden": 8, "n": 1000, "data": "circles",
+                                "speed": 1})]:
+        pg = Playground(page, **over)
+        pg._on_message(pg, {"type": "reset", "settings": pg.settings}, [])
+        times, sizes = [], []
+        for _ in range(frames):
+            t0 = time.perf_counter()
+            pg._on_message(pg, {"type": "train", "epochs": pg.settings["speed"]}, [])
+            times.append(1000 * (time.perf_counter() - t0))
+            sizes.append(len(json.dumps({"method": "update", "state": {"frame": pg.frame}})))
+        # The alternative it replaced: the boundary drawn by matplotlib and sent as a PNG.
+        png_ms, png_bytes = [], []
+        fig, ax = plt.subplots(figsize=(4, 4), dpi=72)
+        for _ in range(min(frames, 30)):
+            t0 = time.perf_counter()
+            ax.clear()
+            draw_decision_boundary(pg.state.net, pg.state.X, pg.state.T, ax=ax, n=100)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+            png_ms.append(1000 * (time.perf_counter() - t0))
+            png_bytes.append(len(buf.getvalue()))
+        plt.close(fig)
+        print(f"{label:30s} widget frame: kernel {statistics.median(times):6.2f} ms median, "
+              f"{statistics.median(sizes):6.0f} bytes | matplotlib PNG frame: "
+              f"{statistics.median(png_ms):6.1f} ms, {statistics.median(png_bytes):6.0f} bytes")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def jupyterlab(seconds: int, sync_api) -> None:
+    home = Path(tempfile.mkdtemp(prefix="bp-lab-"))
+    (home / "book").mkdir()
+    shutil.copy(ROOT / "book" / "training-xor.md", home / "book")
+    for plugin_id, values in json.loads((ROOT / "jupyterlab-overrides.json").read_text()).items():
+        package, plugin = plugin_id.split(":")
+        (home / "settings" / package).mkdir(parents=True, exist_ok=True)
+        (home / "settings" / package / f"{plugin}.jupyterlab-settings").write_text(
+            json.dumps(values))
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg"}
+    log = open(home / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+         f"--ServerApp.token={token}", f"--port={port}", "--ip=127.0.0.1",
+         f"--ServerApp.root_dir={home}", "--LabApp.expose_app_in_browser=True"],
+        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{base}/lab/tree/book/training-xor.md?token={token}")
+            page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
+            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+            # Run all once the kernel is up (the status bar reads "... | Idle").
+            page.wait_for_function("() => document.body.innerText.includes('| Idle')",
+                                   timeout=90_000)
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function("""() => {
+                const r = document.querySelector('.jp-OutputArea-output .bp-root');
+                const busy = [...document.querySelectorAll('.jp-InputArea-prompt')]
+                  .some(p => p.textContent.includes('*'));
+                return r && !busy && r.dataset.busy === '0'; }""", timeout=300_000)
+            selector = ".jp-OutputArea-output .bp-root"
+            page.locator(selector).scroll_into_view_if_needed()
+            _report("JupyterLab widget, Training XOR", _measure(page, selector, seconds))
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--frames", type=int, default=200, help="widget frames timed")
+    parser.add_argument("--lab", action="store_true", help="also measure in JupyterLab")
+    args = parser.parse_args()
+    if not (args.html / "book" / "training-xor.html").exists():
+        sys.exit(f"no built book in {args.html}: run `make book` first")
+    from playwright import sync_api
+
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    static_pages(args.html, args.seconds, sync_api)
+    kernel_side(args.frames)
+    if args.lab:
+        jupyterlab(args.seconds, sync_api)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
