@@ -29,3 +29,11 @@ def test_animation_is_offline_and_small():
     assert len(html) < 200_000
     with pytest.raises(ValueError, match="one row"):
         perceptron_animation_html(np.zeros((3, 2)), Xg, Tg)
+
+
+def test_animation_says_what_it_shows_to_a_screen_reader():
+    Xg, Tg = gate_data("XOR")
+    html = perceptron_animation_html(np.zeros((2, 3)), Xg, Tg, dpi=30)
+    frame = re.search(r'<img alt="([^"]+)" id="_anim_img', html)
+    assert frame and "decision line" in frame.group(1)
+    assert '<input aria-label="frame" id="_anim_slider' in html

@@ -23,7 +23,13 @@ numbers come from :mod:`backprop.network`, :mod:`backprop.symbolic`, :mod:`backp
 and :mod:`backprop.gradcheck`. Every name below is importable from ``backprop.plotting``.
 """
 
-from .boundaries import data_extent, draw_decision_boundary, draw_error_curve, hidden_unit_line
+from .boundaries import (
+    data_extent,
+    draw_decision_boundary,
+    draw_error_curve,
+    draw_stall_sweep,
+    hidden_unit_line,
+)
 from .checks import (
     SCHEME_COLOURS,
     plot_entry_errors,
@@ -47,6 +53,7 @@ from .style import (
     CLASS_COLOURS,
     ERROR_AXIS_MAX,
     HIDDEN_LINE_COLOURS,
+    MEDIAN_COLOUR,
     PATH_COLOUR,
     PATH_FILL,
     QUIET_COLOUR,
@@ -55,13 +62,12 @@ from .style import (
 )
 
 __all__ = [
-    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
-    "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight",
-    "data_extent",
-    "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
-    "draw_graph", "draw_landscape_contours", "draw_landscape_surface", "draw_network",
-    "draw_threshold_unit", "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
+    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "MEDIAN_COLOUR",
+    "PATH_COLOUR", "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR",
+    "XOR_EXTENT", "Highlight", "data_extent", "draw_decision_boundary", "draw_error_curve",
+    "draw_error_flow", "draw_error_surface", "draw_graph", "draw_landscape_contours",
+    "draw_landscape_surface", "draw_network", "draw_stall_sweep", "draw_threshold_unit",
+    "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
     "perceptron_animation_html", "plot_entry_errors", "plot_gradient_costs",
-    "plot_route_agreement", "plot_step_errors",
-    "show_equation",
+    "plot_route_agreement", "plot_step_errors", "show_equation",
 ]

@@ -7,6 +7,7 @@ decision line is the one that remains.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -25,8 +26,11 @@ _JSHTML_ICONS = {
 }
 
 
-def _offline_jshtml(page: str) -> str:
+def _offline_jshtml(page: str, alt: str) -> str:
     page = re.sub(r"<link[^>]*font-awesome[^>]*>", "", page)
+    # The frame image gets an alt text and the slider a label, for screen readers.
+    page = page.replace('<img id="_anim_img', f'<img alt="{html.escape(alt)}" id="_anim_img')
+    page = page.replace('<input id="_anim_slider', '<input aria-label="frame" id="_anim_slider')
     for cls, symbol in _JSHTML_ICONS.items():
         page = page.replace(f'<i class="{cls}"></i>', symbol)
     return page
@@ -56,6 +60,8 @@ def perceptron_animation_html(weights: np.ndarray, X: np.ndarray, T: np.ndarray,
 
     anim = FuncAnimation(fig, frame, frames=len(weights), interval=interval, blit=False)
     fig.tight_layout()
-    html = _offline_jshtml(anim.to_jshtml(default_mode="loop"))
+    page = _offline_jshtml(anim.to_jshtml(default_mode="loop"),
+                           "The threshold unit's decision line over its patterns, one frame "
+                           "per presented pattern, with the pattern just presented ringed")
     plt.close(fig)
-    return html
+    return page
