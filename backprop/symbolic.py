@@ -25,6 +25,8 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pycode import MpmathPrinter
 
+from .network import check_sizes
+
 __all__ = [
     "ChainRule",
     "SymbolicNetwork",
@@ -351,10 +353,8 @@ class SymbolicNetwork:
         *,
         biases: bool = True,
     ) -> None:
-        self.sizes = tuple(int(s) for s in sizes)
+        self.sizes = check_sizes(sizes)
         L = len(self.sizes) - 1
-        if L < 1:
-            raise ValueError(f"a network needs an input and an output layer; got {sizes}")
         names = [functions] * L if isinstance(functions, str) else list(functions)
         if len(names) != L:
             raise ValueError(f"{len(names)} activation functions given for {L} layers")

@@ -15,26 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import Network, get_activation
-from .backpropagation import BACKWARD_PASS
-from .framework import Call, Plan, Ran, Verdict, checker, correct, variant_sizes, wrong
+from .backpropagation import BACKWARD_PASS, deep_case, two_layer_case
+from .framework import Call, Plan, Ran, Verdict, checker, correct, wrong
 from .judging import as_array, close, compare_calls, same_array
 
 __all__ = ["check_hidden_deltas_fixed", "check_output_step", "check_post_gradients",
            "check_sgd_step", "check_weight_gradients"]
 
 _SIG, _TANH = get_activation("sigmoid"), get_activation("tanh")
-
-
-def _case(rng: np.random.Generator, *, min_outputs: int = 1, patterns: tuple[int, int] = (3, 7)
-          ) -> tuple[Network, np.ndarray, np.ndarray]:
-    """A sigmoid 2-layer network of the student's variant (no square weight matrix, at
-    least ``min_outputs`` outputs), a batch and targets inside (0, 1)."""
-    n_i, n_j, n_k = variant_sizes(rng)
-    if n_k < min_outputs:
-        n_k = next(n for n in range(min_outputs, 10) if n not in (n_i, n_j))
-    net = Network((n_i, n_j, n_k), "sigmoid", rng=rng, weight_scale=1.0)
-    X = rng.uniform(-1, 1, (int(rng.integers(*patterns)), n_i))
-    return net, X, rng.uniform(0.05, 0.95, (len(X), n_k))
 
 
 def _pair(out: object, what: str) -> tuple[np.ndarray | None, np.ndarray | None] | str:
@@ -47,7 +35,7 @@ def _pair(out: object, what: str) -> tuple[np.ndarray | None, np.ndarray | None]
 def _output_step_plan(rng: np.random.Generator) -> Plan:
     calls = []
     for _ in range(3):
-        net, X, T = _case(rng)
+        net, X, T = two_layer_case(rng)
         fwd = net.forward(X)
         H, A = fwd.activations[1], fwd.output
         W2, b2, eta = net.weights[1], net.biases[1], float(rng.choice([0.5, 1.0, 2.0]))
@@ -99,7 +87,7 @@ def check_output_step(plan: Plan, output_step: Ran) -> Verdict:
 def _hidden_fixed_plan(rng: np.random.Generator) -> Plan:
     calls = []
     for _ in range(3):
-        net, X, T = _case(rng, min_outputs=2)
+        net, X, T = two_layer_case(rng, min_outputs=2)
         fwd = net.forward(X)
         H, A, W2 = fwd.activations[1], fwd.output, net.weights[1]
         grads = net.backward(fwd, T)
@@ -131,7 +119,7 @@ def check_hidden_deltas_fixed(plan: Plan, hidden_deltas_fixed: Ran) -> Verdict:
 def _sgd_plan(rng: np.random.Generator) -> Plan:
     calls = []
     for _ in range(3):
-        net, X, T = _case(rng, min_outputs=2, patterns=(1, 2))
+        net, X, T = two_layer_case(rng, min_outputs=2, patterns=(1, 2))
         eta = float(rng.choice([0.3, 0.5, 1.0]))
         after = net.copy()
         after.train_epoch(X, T, eta, mode="online")
@@ -185,11 +173,7 @@ def check_sgd_step(plan: Plan, sgd_step: Ran) -> Verdict:
 def _weight_gradients_plan(rng: np.random.Generator) -> Plan:
     calls = []
     for depth in (2, 3, 4):
-        n_i, n_j, n_k = variant_sizes(rng)
-        sizes = (n_i, *[n_j + m for m in range(depth - 1)], n_k)
-        net = Network(sizes, "sigmoid", rng=rng, weight_scale=1.0)
-        X = rng.uniform(-1, 1, (int(rng.integers(3, 7)), n_i))
-        T = rng.uniform(0.05, 0.95, (len(X), n_k))
+        net, X, T = deep_case(rng, depth)
         fwd = net.forward(X)
         grads = net.backward(fwd, T)
         A = fwd.activations

@@ -14,6 +14,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from ..network import check_sizes
 from .style import PATH_COLOUR, PATH_FILL, QUIET_COLOUR, WEIGHT_COLOUR
 
 Edge = tuple[int, int, int]  # (l, p, q): W^(l)_{pq}, into unit p of layer l from unit q
@@ -36,18 +37,6 @@ class Highlight:
     notes: Mapping[Unit, str] = field(default_factory=dict)
 
 
-def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
-    try:
-        out = tuple(int(s) for s in sizes)
-    except (TypeError, ValueError):
-        raise ValueError(f"sizes must be a sequence of unit counts such as (2, 3, 2); "
-                         f"got {sizes!r}") from None
-    if len(out) < 2 or any(s < 1 for s in out):
-        raise ValueError(f"sizes must list at least an input and an output layer, each with "
-                         f"one or more units; got {sizes!r}")
-    return out
-
-
 def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
     if not 1 <= p <= sizes[layer]:
         raise ValueError(f"{name} = {p} is not a unit of layer {layer}, which has units "
@@ -57,7 +46,7 @@ def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
 def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
     """The single path :math:`w_{kj} \\to \\mathrm{net}_k \\to a_k \\to E` of an output
     weight (``book/output-layer``); ``k`` and ``j`` count from 1."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     _check_unit(sizes, L, k, "k")
     _check_unit(sizes, L - 1, j, "j")
@@ -72,7 +61,7 @@ def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
 def hidden_weight_paths(sizes: Sequence[int], j: int, i: int) -> Highlight:
     """Every path from a weight :math:`w_{ji}` of the last hidden layer to the error: through
     :math:`a_j` into *every* output unit ``k`` (``book/hidden-layer``)."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if L < 2:
         raise ValueError(f"a network with sizes {sizes} has no hidden layer; give at least "
@@ -117,7 +106,7 @@ def draw_network(
     orange. Every line carries a ``gid`` (``"edge-l-p-q"``, ``"error-k"``) so tests can find
     it. Used by ``book/output-layer`` and ``book/hidden-layer``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     hl = Highlight() if highlight is None else highlight
     L = len(sizes) - 1
     if layer_names is None:
@@ -204,7 +193,7 @@ def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
     into layer 1 are plain lines. Arrows carry ``gid="flow-l-p-q"`` (``l >= 2``), those lines
     ``"weight-1-p-q"`` and units ``"delta-l-p"``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if len(weights) != L or len(deltas) != L:
         raise ValueError(f"need {L} weight matrices and {L} delta vectors for sizes {sizes}")
