@@ -12,7 +12,7 @@ judge; :mod:`.judging`: tolerant comparisons) and the checks of each part of the
 :mod:`.foundations`, :mod:`.backpropagation` (and, each in its own module so that no module
 passes 500 lines, :mod:`.backpropagation_bugs` for its find-the-bug exercises,
 :mod:`.gradient_checking` for ``book/gradient-checking`` and :mod:`.computational_graphs`
-for ``book/computational-graphs``), :mod:`.watching`,
+for ``book/computational-graphs``), :mod:`.watching` (and :mod:`.watching_bugs`),
 :mod:`.appendices`.
 Writing a new check is described in ``CONTRIBUTING.md``; the grader (``tools/coursework``)
 runs the two halves of every check apart, the student's half in a sandbox; instructors
@@ -21,7 +21,7 @@ read about both in ``book/instructor-guide``.
 
 from __future__ import annotations
 
-from .appendices import check_bishop_delta, check_nielsen_deltas
+from .appendices import check_bishop_delta, check_nielsen_deltas, check_nielsen_step
 from .backpropagation import (
                               check_backward_deltas,
                               check_hidden_delta,
@@ -94,6 +94,7 @@ from .watching import (
                               check_xor_of_blobs,
                               check_xor_origin,
 )
+from .watching_bugs import check_relu_hidden_deltas, check_slice_errors, check_xor_starts
 
 __all__ = [
     # the framework (a new check is written with these)
@@ -105,7 +106,8 @@ __all__ = [
     "check_bipolar_sigmoid_slope", "check_critical_rate", "check_xor_gates",
     "check_bishop_delta", "check_fixed_gradients", "check_gradient_check",
     "check_hidden_deltas_fixed", "check_output_step", "check_post_gradients",
-    "check_sgd_step", "check_weight_gradients",
+    "check_sgd_step", "check_weight_gradients", "check_relu_hidden_deltas",
+    "check_slice_errors", "check_xor_starts", "check_nielsen_step",
     "check_div_local", "check_sweep_fixed", "check_tied_weight_gradient",
     "check_gradient_descent", "check_hidden_delta", "check_hidden_deltas", "check_line_errors",
     "check_linear_hidden_deltas", "check_mazur_bias_gradient", "check_mazur_step",
