@@ -14,8 +14,8 @@ derives or uses it:
 * ``autodiff`` - a scalar reverse-mode engine, forward mode, and what each route to a gradient
   costs
 * ``worked_example`` - Mazur's 2-2-2 example, exactly
-* ``training`` - the one training loop (momentum, many networks at once, divergence),
-  recorded runs, seed studies
+* ``training`` - the one training loop (momentum, many networks at once, divergence)
+* ``runs`` - recorded runs and seed studies, built on the loop
 * ``landscapes`` - decision grids and slices of the error through weight space
 * ``plotting`` - pure drawing functions, one module per figure family (static figures)
 * ``playground`` - the browser playground of the training chapters: one ES module, trained

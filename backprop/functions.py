@@ -12,7 +12,7 @@ looks both up by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,17 +92,20 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def _look_up(table: dict, name: object, kind: str, names: Iterable[str]):
+    # The one lookup by name of activations and losses: an unknown name lists the valid ones.
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        raise NetworkInputError(
+            f"unknown {kind} {name!r}; valid names are: {', '.join(names)}") from None
+
+
 def get_activation(name: str | Activation) -> Activation:
     """Look an activation function up by name; an unknown name lists the valid ones."""
     if isinstance(name, Activation):
         return name
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(sorted(ACTIVATIONS))
-        raise NetworkInputError(
-            f"unknown activation {name!r}; valid names are: {valid}"
-        ) from None
+    return _look_up(ACTIVATIONS, name, "activation", sorted(ACTIVATIONS))
 
 
 # ====================================================================== losses
@@ -181,12 +184,7 @@ def get_loss(name: str | Loss) -> Loss:
     """Look a loss up by name; an unknown name lists the valid ones."""
     if isinstance(name, Loss):
         return name
-    try:
-        return LOSSES[name]
-    except (KeyError, TypeError):
-        raise NetworkInputError(
-            f"unknown loss {name!r}; valid names are: {', '.join(LOSSES)}"
-        ) from None
+    return _look_up(LOSSES, name, "loss", LOSSES)
 
 
 def output_delta(loss: Loss, function: Activation, a: np.ndarray, t: np.ndarray

@@ -41,11 +41,16 @@ def numerical_gradient(
     """Finite-difference gradient of ``f`` at ``theta``, one coordinate at a time.
 
     ``scheme="central"`` (the default) is :math:`(f(\\theta + h e_i) - f(\\theta - h e_i))
-    / 2h`, whose truncation error is :math:`O(h^2)`; with ``h = 1e-6`` in float64 it agrees
-    with an exact gradient to about nine significant figures, the limit being rounding
-    (``book/gradient-checking``). ``scheme="forward"`` is :math:`(f(\\theta + h e_i) -
-    f(\\theta)) / h`, with an :math:`O(h)` error. ``theta`` may be float32: the steps are then
-    taken in float32 and divided by the step actually taken.
+    / 2h`. Its truncation error is :math:`O(h^2)`; its rounding error, from the two values of
+    ``f`` each rounded to float64, is about :math:`\\epsilon |f| / h` (:math:`\\epsilon
+    \\approx 2.2 \\times 10^{-16}`) and grows as ``h`` shrinks. At the default ``h = 1e-6``
+    rounding dominates for the book's networks: an *absolute* error of order ``1e-10`` when
+    ``|f|`` is of order one, whatever the size of the entry, so an entry that small has no
+    correct digit (``book/gradient-checking`` measures both terms against ``h``).
+    ``scheme="forward"`` is :math:`(f(\\theta + h e_i) - f(\\theta)) / h`, with an
+    :math:`O(h)` truncation error and a rounding error of about :math:`2\\epsilon |f| / h`.
+    ``theta`` may be float32: the steps are then taken in float32 and divided by the step
+    actually taken.
     """
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")

@@ -3,7 +3,7 @@ its error over a plane through weight space (error landscapes).
 
 Used by *Training XOR* (``book/training-xor``) for decision boundaries and by *Error
 landscapes* (``book/error-landscapes``) for slices of the error, the trajectory of a recorded
-run (:func:`backprop.training.record_run`) projected onto them, and the step network's
+run (:func:`backprop.runs.record_run`) projected onto them, and the step network's
 surface. Every grid is evaluated as one stacked network (``n_networks`` along a leading axis),
 so a 61 by 61 slice is one forward pass, not 3,721.
 """
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import Activation, Network, unpack
-from .training import Run, TrainingInputError
+from .runs import Run
+from .training import TrainingInputError
 
 __all__ = [
     "Landscape",

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .symbolic import SymbolicNetwork, activation, activation_derivative, equivalent
+from . import functions
+from .symbolic import SymbolicNetwork, activation, activation_derivative, equivalent, half_sse
 
 __all__ = [
-    "LOSSES",
+    "PAIRED_OUTPUT",
     "LossNetwork",
     "OutputDelta",
     "binary_cross_entropy",
@@ -37,25 +38,20 @@ __all__ = [
     "softmax_jacobian",
 ]
 
-#: Each loss with the output activation it is paired with in the book.
-LOSSES: dict[str, str] = {
-    "half_sse": "sigmoid",
-    "binary_cross_entropy": "sigmoid",
-    "categorical_cross_entropy": "softmax",
-}
+#: The output activation each loss of :data:`backprop.functions.LOSSES` is derived with here:
+#: the one the loss is written for, and for the squared error the sigmoid of the earlier
+#: chapters. The names are the network's (``Network(..., loss=...)``), so one name means
+#: one loss everywhere.
+PAIRED_OUTPUT: dict[str, str] = {name: loss.output or "sigmoid"
+                                 for name, loss in functions.LOSSES.items()}
 
 
 def _check_loss(loss: str) -> None:
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+    functions.get_loss(loss)  # an unknown name raises, listing the valid ones
 
 
 # --------------------------------------------------------------------------- the losses
-def half_sse(t: Sequence[sp.Expr], a: Sequence[sp.Expr]) -> sp.Expr:
-    """:math:`E = \\tfrac12 \\sum_k (t_k - a_k)^2`, the book's error so far."""
-    return sp.Rational(1, 2) * sp.Add(*[(tk - ak) ** 2 for tk, ak in zip(t, a)])
-
-
+# half_sse, the book's error so far, is imported from backprop.symbolic.
 def binary_cross_entropy(t: Sequence[sp.Expr], a: Sequence[sp.Expr]) -> sp.Expr:
     """:math:`E = -\\sum_k [t_k \\ln a_k + (1 - t_k) \\ln(1 - a_k)]`: minus the log-likelihood
     of targets :math:`t_k \\in \\{0, 1\\}` when unit ``k`` outputs the probability that
@@ -117,7 +113,7 @@ class OutputDelta:
 
 def output_delta(loss: str = "binary_cross_entropy", n_outputs: int = 1) -> OutputDelta:
     """Derive :math:`\\delta_k = -\\partial E/\\partial \\mathrm{net}_k` for ``loss`` with its
-    output activation (:data:`LOSSES`), for ``n_outputs`` units.
+    output activation (:data:`PAIRED_OUTPUT`), for ``n_outputs`` units.
 
     Both factors come from :func:`sympy.diff`: :math:`\\partial E/\\partial a_k` of the loss
     in the symbols :math:`a_k`, and the Jacobian of the output activation with respect to
@@ -137,12 +133,12 @@ def output_delta(loss: str = "binary_cross_entropy", n_outputs: int = 1) -> Outp
     net = [sp.Symbol(rf"\mathrm{{net}}_{i}", real=True) for i in idx]
     E_a = _ERRORS[loss](t, a)
     dE_da = sp.Matrix([sp.factor(sp.diff(E_a, ak)) for ak in a])
-    if LOSSES[loss] == "softmax":
+    if PAIRED_OUTPUT[loss] == "softmax":
         raw = sp.Matrix(K, K, lambda k, m: sp.diff(softmax(net)[k], net[m]))
         jacobian = softmax_jacobian(a)
         claimed_raw = jacobian.xreplace(dict(zip(a, softmax(net))))
     else:
-        name = LOSSES[loss]
+        name = PAIRED_OUTPUT[loss]
         raw = sp.diag(*[sp.diff(activation(name, n), n) for n in net])
         jacobian = sp.diag(*[activation_derivative(name, ak) for ak in a])
         claimed_raw = jacobian.xreplace({ak: activation(name, n) for ak, n in zip(a, net)})
@@ -169,11 +165,12 @@ class LossNetwork(SymbolicNetwork):
     """A :class:`~backprop.symbolic.SymbolicNetwork` trained on ``loss`` (``book/other-losses``).
 
     ``activations`` names the hidden layers' activations (the output activation is the one
-    :data:`LOSSES` pairs with the loss). :meth:`error` is the loss as one expression in the
-    weights; :meth:`deltas` starts the backward recursion from the derived short rule
-    (:func:`output_delta`), so ``equivalent(whole_gradient(w), substitute_forward(
-    chain_gradient(...)))`` proves that rule. For the softmax, targets must sum to one:
-    compare after :meth:`one_hot`.
+    :data:`PAIRED_OUTPUT` pairs with the loss). :meth:`error` is the loss as one expression in
+    the weights; :meth:`output_delta` is the derived short rule (:func:`output_delta`), from
+    which the inherited :meth:`~backprop.symbolic.SymbolicNetwork.deltas` start the same
+    backward recursion as for the squared error, so ``equivalent(whole_gradient(w),
+    substitute_forward(chain_gradient(...)))`` proves that rule. For the softmax, targets
+    must sum to one: compare after :meth:`one_hot`.
     """
 
     def __init__(self, sizes: Sequence[int], loss: str = "binary_cross_entropy",
@@ -185,7 +182,7 @@ class LossNetwork(SymbolicNetwork):
         if len(hidden) != n_hidden:
             raise ValueError(f"{len(hidden)} hidden activations given for {n_hidden} hidden "
                              "layers; the output activation follows from the loss")
-        out = LOSSES[loss]
+        out = PAIRED_OUTPUT[loss]
         super().__init__(sizes, hidden + ["identity" if out == "softmax" else out],
                          biases=biases)
         self.loss = loss
@@ -203,17 +200,9 @@ class LossNetwork(SymbolicNetwork):
         """``expr`` with the last target written as one minus the others."""
         return sp.sympify(expr).xreplace(one_hot_substitution(list(self.targets)))
 
-    def deltas(self) -> list[sp.Matrix]:
-        """The deltas of every layer in layer-local symbols: the loss's short output rule,
-        then :math:`\\delta_j = f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}` below it."""
-        L = self.n_layers
+    def output_delta(self) -> sp.Matrix:
+        """The loss's short output rule (:func:`output_delta`) in the layer-local symbols
+        :math:`a^{(L)}_u, t_u`: :math:`t - a` for both cross-entropies."""
         rule = self._rule
-        local = dict(zip(rule.a, self.a[L])) | dict(zip(rule.t, self.targets))
-        out: list[sp.Matrix] = [sp.Matrix()] * L
-        out[L - 1] = rule.rule.xreplace(local)
-        for l in range(L - 1, 0, -1):
-            back = self.W[l].T * out[l]
-            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1],
-                                                          self.a[l][p]) * back[p]
-                                    for p in range(self.sizes[l])])
-        return out
+        local = dict(zip(rule.a, self.a[-1])) | dict(zip(rule.t, self.targets))
+        return rule.rule.xreplace(local)

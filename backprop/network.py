@@ -51,10 +51,31 @@ __all__ = [
     "Gradients",
     "Network",
     "NetworkInputError",
+    "check_sizes",
     "pack",
     "parameter_slices",
     "unpack",
 ]
+
+
+# ====================================================================== layer sizes
+def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
+    """``sizes`` as a tuple of unit counts, ``sizes[l]`` units in layer ``l``: at least an input
+    and an output layer, each with one or more units. Anything else raises a
+    :class:`NetworkInputError` that says what is wrong; every network of the package (NumPy,
+    SymPy, the cost counts, the diagrams) takes its sizes through here."""
+    try:
+        out = tuple(int(s) for s in sizes)
+        whole = all(int(s) == s for s in sizes)
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise NetworkInputError(f"sizes must be a sequence of unit counts (whole numbers) "
+                                f"such as (2, 3, 2); got {sizes!r}")
+    if len(out) < 2 or any(s < 1 for s in out):
+        raise NetworkInputError(f"sizes must list at least an input and an output layer, each "
+                                f"with one or more units; got {sizes!r}")
+    return out
 
 
 # ====================================================================== flat parameters
@@ -180,12 +201,7 @@ class Network:
         n_networks: int | None = None,
         init: str = "uniform",
     ) -> None:
-        sizes = tuple(int(s) for s in sizes)
-        if len(sizes) < 2 or any(s < 1 for s in sizes):
-            raise NetworkInputError(
-                f"sizes must list at least an input and an output layer, each with one or "
-                f"more units; got {sizes}"
-            )
+        sizes = check_sizes(sizes)
         n_layers = len(sizes) - 1
         if isinstance(functions, (str, Activation)):
             functions = [functions] * n_layers

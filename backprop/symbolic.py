@@ -10,9 +10,9 @@ the hidden-layer rule in ``book/hidden-layer``, the recursion for any depth in
 
 Equality of two routes is decided without :func:`sympy.simplify` (which can take minutes on
 a two-hidden-layer expression): :func:`equivalent` uses ``cancel`` when the difference is a
-rational function and otherwise evaluates it to 50 significant digits at random rational
-points. It is the package's one equality test for expressions: the exercise checkers call it
-too.
+rational function and otherwise evaluates both sides to 50 significant digits at random
+rational points. It is the package's one equality test for expressions: the exercise
+checkers call it too.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import mpmath
 import numpy as np
 import sympy as sp
+from sympy.printing.pycode import MpmathPrinter
+
+from .network import check_sizes
 
 __all__ = [
     "ChainRule",
@@ -30,6 +34,7 @@ __all__ = [
     "activation_derivative",
     "derivative_in_terms_of_activation",
     "equivalent",
+    "half_sse",
     "hidden_rule",
     "output_rule",
     "sigmoid",
@@ -62,6 +67,12 @@ def _check_name(name: str) -> None:
 def sigmoid(x: sp.Expr) -> sp.Expr:
     """The logistic function :math:`1/(1 + e^{-x})`, written out so that SymPy sees it."""
     return 1 / (1 + sp.exp(-x))
+
+
+def half_sse(t: Sequence[sp.Expr], a: Sequence[sp.Expr]) -> sp.Expr:
+    """:math:`E = \\tfrac12 \\sum_k (t_k - a_k)^2` of one pattern, the book's error
+    (``book/output-layer``); the other losses are in :mod:`backprop.loss_rules`."""
+    return sp.Rational(1, 2) * sp.Add(*[(tk - ak) ** 2 for tk, ak in zip(t, a)])
 
 
 def activation(name: str, x: sp.Expr) -> sp.Expr:
@@ -131,6 +142,14 @@ def equivalent(
     a non-identity fails at almost every one. A point where either side is undefined is
     replaced by another. Never calls :func:`sympy.simplify`, which can take minutes on a
     whole network's error.
+
+    Both sides are compiled once (to one mpmath function, common subexpressions computed
+    once) and evaluated in ``2 * digits``-digit arithmetic; a whole network's
+    gradient repeats the same exponentials hundreds of times, which SymPy's own ``evalf``
+    would evaluate one by one. A point is counted as agreeing only when both compiled values
+    are finite and agree; anything else (a disagreement, a pole, an expression mpmath cannot
+    evaluate) is decided by substituting the exact rational point and ``evalf``, so a
+    ``False`` always rests on the exact route.
     """
     rng = np.random.default_rng(20_240_921) if rng is None else rng
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
@@ -141,22 +160,79 @@ def equivalent(
         return sp.cancel(sp.together(diff)) == 0
     # Every symbol of either side, also those that cancel in the difference.
     symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    scale = sp.Float(10) ** (-(digits - 12))
+    tolerance = sp.Float(10) ** (-(digits - 12))
+    compiled = _compile(symbols, lhs, rhs)
     tested = 0
     for _ in range(20 * points):
-        point = {s: _random_value(s, rng) for s in symbols}
-        # Exact substitution first: at a pole it gives zoo or nan, where evalf(subs=...)
-        # would return a large meaningless number.
-        left, right = lhs.xreplace(point).evalf(digits), rhs.xreplace(point).evalf(digits)
-        if not (_finite_number(left) and _finite_number(right)):
-            continue  # a pole or a branch point: try elsewhere
-        if abs(left - right) > scale * (abs(left) + 1):
-            return False
+        point = [_random_value(s, rng) for s in symbols]
+        if compiled is None or not _agree_compiled(compiled, point, digits, tolerance):
+            left, right = _exact_values(symbols, point, lhs, rhs, digits)
+            if not (_finite_number(left) and _finite_number(right)):
+                continue  # a pole or a branch point: try elsewhere
+            if abs(left - right) > tolerance * (abs(left) + 1):
+                return False
         tested += 1
         if tested == points:
             return True
     raise ValueError(f"could not find {points} points where both sides are defined; give "
                      f"symbols assumptions (e.g. positive=True) that describe their domain")
+
+
+class _MpmathCode(MpmathPrinter):
+    """mpmath code for an expression, each symbol printed under the name ``names`` gives it;
+    a function mpmath lacks raises instead of being printed."""
+
+    def __init__(self, names: dict[sp.Symbol, str]) -> None:
+        super().__init__({"strict": True})
+        self._names = names
+
+    def _print_Symbol(self, symbol: sp.Symbol) -> str:
+        return self._names[symbol]
+
+    _print_Dummy = _print_Symbol
+
+
+def _compile(symbols: Sequence[sp.Symbol], lhs: sp.Expr, rhs: sp.Expr):
+    """Both sides as one mpmath function of ``symbols`` that computes each common
+    subexpression once, or ``None`` if they cannot be written for mpmath (the exact route
+    then decides every point). Written here rather than by :func:`sympy.lambdify`, which
+    first rebuilds both trees on placeholder symbols: on a whole network's gradient that
+    rebuilding costs more than all the evaluations."""
+    try:
+        shared, (left, right) = sp.cse([lhs, rhs], symbols=sp.numbered_symbols("c", cls=sp.Dummy))
+        names = {s: f"v{i}" for i, s in enumerate(symbols)}
+        names |= {c: f"c{i}" for i, (c, _) in enumerate(shared)}
+        code = _MpmathCode(names)
+        lines = [f"def both({', '.join(names[s] for s in symbols)}):"]
+        lines += [f"    {names[c]} = {code.doprint(e)}" for c, e in shared]
+        lines.append(f"    return ({code.doprint(left)}), ({code.doprint(right)})")
+        namespace = {"mpmath": mpmath}
+        exec("\n".join(lines), namespace)  # printed by SymPy from the expressions alone
+    except Exception:  # a function mpmath lacks, or any other printing failure
+        return None
+    return namespace["both"]
+
+
+def _agree_compiled(compiled, point: Sequence[sp.Rational], digits: int,
+                    tolerance: sp.Float) -> bool:
+    """Whether both compiled sides are finite at ``point`` and agree to ``tolerance``."""
+    with mpmath.workdps(2 * digits):
+        try:
+            left, right = (mpmath.mpmathify(v) for v in
+                           compiled(*(mpmath.mpf(int(v.p)) / int(v.q) for v in point)))
+        except Exception:  # a pole, a domain error, a function mpmath lacks: ask the exact route
+            return False
+        if not (mpmath.isfinite(left) and mpmath.isfinite(right)):
+            return False
+        return bool(abs(left - right) <= mpmath.mpf(str(tolerance)) * (abs(left) + 1))
+
+
+def _exact_values(symbols: Sequence[sp.Symbol], point: Sequence[sp.Rational], lhs: sp.Expr,
+                  rhs: sp.Expr, digits: int) -> tuple[sp.Expr, sp.Expr]:
+    # Exact substitution first: at a pole it gives zoo or nan, where evalf(subs=...) would
+    # return a large meaningless number.
+    values = dict(zip(symbols, point))
+    return lhs.xreplace(values).evalf(digits), rhs.xreplace(values).evalf(digits)
 
 
 def _finite_number(value: sp.Expr) -> bool:
@@ -263,9 +339,11 @@ def hidden_rule(name: str = "sigmoid", n_outputs: int = 3) -> ChainRule:
 class SymbolicNetwork:
     """A fully connected network whose every quantity is a SymPy expression.
 
-    Symbols carry their layer as a superscript: ``w^{(l)}_{pq}`` is the weight into unit
-    ``p`` of layer ``l`` from unit ``q`` of layer ``l-1`` (so ``w_kj`` is ``w^{(2)}_{kj}``
-    in a two-layer network), ``a^{(0)}_q`` are the inputs and ``t_p`` the targets.
+    Symbols carry their layer as a superscript: ``w^{(l)}_{uv}`` is the weight into unit
+    ``u`` of layer ``l`` from unit ``v`` of layer ``l-1`` (so ``w_kj`` is ``w^{(2)}_{kj}``
+    in a two-layer network), ``a^{(0)}_v`` are the inputs and ``t_u`` the targets: ``u`` and
+    ``v`` index the units of any layer, as in the notation table (``book/intro``), ``p``
+    being kept for patterns.
     """
 
     def __init__(
@@ -275,31 +353,29 @@ class SymbolicNetwork:
         *,
         biases: bool = True,
     ) -> None:
-        self.sizes = tuple(int(s) for s in sizes)
+        self.sizes = check_sizes(sizes)
         L = len(self.sizes) - 1
-        if L < 1:
-            raise ValueError(f"a network needs an input and an output layer; got {sizes}")
         names = [functions] * L if isinstance(functions, str) else list(functions)
         if len(names) != L:
             raise ValueError(f"{len(names)} activation functions given for {L} layers")
         for n in names:
             _check_name(n)
         self.functions = names  # the activation functions' names, one per layer
-        self.inputs = sp.Matrix([sp.Symbol(f"a^{{(0)}}_{{{q + 1}}}", real=True)
-                                 for q in range(self.sizes[0])])
-        self.targets = sp.Matrix([sp.Symbol(f"t_{{{p + 1}}}", real=True)
-                                  for p in range(self.sizes[-1])])
+        self.inputs = sp.Matrix([sp.Symbol(f"a^{{(0)}}_{{{v + 1}}}", real=True)
+                                 for v in range(self.sizes[0])])
+        self.targets = sp.Matrix([sp.Symbol(f"t_{{{u + 1}}}", real=True)
+                                  for u in range(self.sizes[-1])])
         self.W = [sp.Matrix(self.sizes[l], self.sizes[l - 1],
-                            lambda p, q, l=l: sp.Symbol(f"w^{{({l})}}_{{{p + 1}{q + 1}}}",
+                            lambda u, v, l=l: sp.Symbol(f"w^{{({l})}}_{{{u + 1}{v + 1}}}",
                                                          real=True))
                   for l in range(1, L + 1)]
-        self.b = [sp.Matrix([sp.Symbol(f"b^{{({l})}}_{{{p + 1}}}", real=True) if biases else 0
-                             for p in range(self.sizes[l])])
+        self.b = [sp.Matrix([sp.Symbol(f"b^{{({l})}}_{{{u + 1}}}", real=True) if biases else 0
+                             for u in range(self.sizes[l])])
                   for l in range(1, L + 1)]
-        # Layer-local symbols a^{(l)}_p, used by the chain-rule route before substitution.
+        # Layer-local symbols a^{(l)}_u, used by the chain-rule route before substitution.
         self.a = [self.inputs] + [
-            sp.Matrix([sp.Symbol(f"a^{{({l})}}_{{{p + 1}}}", real=True)
-                       for p in range(self.sizes[l])]) for l in range(1, L + 1)]
+            sp.Matrix([sp.Symbol(f"a^{{({l})}}_{{{u + 1}}}", real=True)
+                       for u in range(self.sizes[l])]) for l in range(1, L + 1)]
         # The forward pass as nested expressions of inputs and parameters.
         self.net_expr: list[sp.Matrix] = []
         self.a_expr: list[sp.Matrix] = [self.inputs]
@@ -323,10 +399,7 @@ class SymbolicNetwork:
     def error(self) -> sp.Expr:
         """:math:`E = \\tfrac12 \\sum_k (t_k - a_k)^2` as one expression in the weights."""
         if self._error is None:
-            out = self.a_expr[-1]
-            self._error = sp.Rational(1, 2) * sum(((self.targets[p] - out[p]) ** 2
-                                                   for p in range(self.sizes[-1])),
-                                                  sp.Integer(0))
+            self._error = half_sse(self.targets, self.a_expr[-1])
         return self._error
 
     def whole_gradient(self, symbol: sp.Symbol) -> sp.Expr:
@@ -334,52 +407,59 @@ class SymbolicNetwork:
         return sp.diff(self.error(), symbol)
 
     def substitute_forward(self, expr: sp.Expr) -> sp.Expr:
-        """Replace the layer-local symbols ``a^{(l)}_p`` by the forward-pass expressions."""
+        """Replace the layer-local symbols ``a^{(l)}_u`` by the forward-pass expressions."""
         subs = {}
         for l in range(1, self.n_layers + 1):
             subs.update({s: v for s, v in zip(self.a[l], self.a_expr[l])})
         return sp.sympify(expr).xreplace(subs)
 
+    def output_delta(self) -> sp.Matrix:
+        """The output layer's delta in layer-local symbols: the squared error's
+        :math:`(t_k - a_k) f'(\\mathrm{net}_k)` (``book/output-layer``). A network trained on
+        another loss (:class:`backprop.loss_rules.LossNetwork`) overrides this, and only this:
+        the recursion below the output layer is the same for every loss."""
+        a_L = self.a[-1]
+        return sp.Matrix([(self.targets[u] - a_L[u])
+                          * activation_derivative(self.functions[-1], a_L[u])
+                          for u in range(self.sizes[-1])])
+
     def deltas(self, through: Sequence[sp.Matrix] | None = None) -> list[sp.Matrix]:
         """Route (b): the book's deltas in layer-local symbols, output layer first computed.
 
         ``deltas()[l - 1]`` is :math:`\\delta^{(l)}`; the output layer's is
-        :math:`(t_k - a_k) f'(\\mathrm{net}_k)`, each layer below
-        :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k w_{kj}`. With ``through`` (one column of
-        symbols per layer, ``through[l - 1]`` for layer ``l``), each layer's delta is written
-        through the *symbols* of the layer above instead of its expression: the backward pass
-        as a program, each delta computed once (``book/any-depth``, :mod:`backprop.efficiency`).
+        :meth:`output_delta`, each layer below :math:`f'(\\mathrm{net}_j) \\sum_k \\delta_k
+        w_{kj}`. With ``through`` (one column of symbols per layer, ``through[l - 1]`` for
+        layer ``l``), each layer's delta is written through the *symbols* of the layer above
+        instead of its expression: the backward pass as a program, each delta computed once
+        (``book/any-depth``, :mod:`backprop.efficiency`).
         """
         L = self.n_layers
         out: list[sp.Matrix] = [sp.Matrix()] * L
-        a_L = self.a[L]
-        out[L - 1] = sp.Matrix([(self.targets[p] - a_L[p])
-                                * activation_derivative(self.functions[-1], a_L[p])
-                                for p in range(self.sizes[-1])])
+        out[L - 1] = self.output_delta()
         for l in range(L - 1, 0, -1):
             upper = out[l] if through is None else through[l]
             back = self.W[l].T * upper  # sum_k delta_k w_kj, for every j
-            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1], self.a[l][p])
-                                    * back[p] for p in range(self.sizes[l])])
+            out[l - 1] = sp.Matrix([activation_derivative(self.functions[l - 1], self.a[l][u])
+                                    * back[u] for u in range(self.sizes[l])])
         return out
 
-    def chain_gradient(self, layer: int, p: int, q: int | None = None) -> sp.Expr:
-        """Route (b) for :math:`\\partial E/\\partial w^{(l)}_{pq}` (or the bias if ``q`` is
-        ``None``), in layer-local symbols: :math:`-\\delta^{(l)}_p a^{(l-1)}_q`.
+    def chain_gradient(self, layer: int, u: int, v: int | None = None) -> sp.Expr:
+        """Route (b) for :math:`\\partial E/\\partial w^{(l)}_{uv}` (or the bias
+        :math:`b^{(l)}_u` if ``v`` is ``None``), in layer-local symbols:
+        :math:`-\\delta^{(l)}_u a^{(l-1)}_v`.
 
         Indices are 1-based, as in the text.
         """
-        delta = self.deltas()[layer - 1][p - 1]
-        if q is None:
+        delta = self.deltas()[layer - 1][u - 1]
+        if v is None:
             return -delta
-        return -delta * self.a[layer - 1][q - 1]
+        return -delta * self.a[layer - 1][v - 1]
 
     def output_chain_factors(self, k: int, j: int) -> dict[str, sp.Expr]:
         """The three factors of :math:`\\partial E/\\partial w_{kj}` for the last layer."""
         L = self.n_layers
         a_k_sym = self.a[L][k - 1]
-        E_local = sp.Rational(1, 2) * sum(((self.targets[p] - self.a[L][p]) ** 2
-                                           for p in range(self.sizes[-1])), sp.Integer(0))
+        E_local = half_sse(self.targets, self.a[L])
         net_local = (self.W[L - 1] * self.a[L - 1] + self.b[L - 1])[k - 1]
         return {
             "dE/da_k": sp.diff(E_local, a_k_sym),
@@ -394,8 +474,7 @@ class SymbolicNetwork:
             raise ValueError("hidden_chain_factors is written for two-layer networks; use "
                              "chain_gradient for deeper ones")
         out = {}
-        E_local = sp.Rational(1, 2) * sum(((self.targets[p] - self.a[2][p]) ** 2
-                                           for p in range(self.sizes[-1])), sp.Integer(0))
+        E_local = half_sse(self.targets, self.a[2])
         for k in range(1, self.sizes[-1] + 1):
             net_k_local = (self.W[1] * self.a[1] + self.b[1])[k - 1]
             out[f"path k={k}"] = (sp.diff(E_local, self.a[2][k - 1])
@@ -422,10 +501,10 @@ class SymbolicNetwork:
             grads = []
             for l in range(1, self.n_layers + 1):
                 d = deltas[l - 1]
-                grads += [-d[p] * self.a[l - 1][q] for p in range(self.sizes[l])
-                          for q in range(self.sizes[l - 1])]
+                grads += [-d[u] * self.a[l - 1][v] for u in range(self.sizes[l])
+                          for v in range(self.sizes[l - 1])]
                 if any(isinstance(s, sp.Symbol) for s in self.b[l - 1]):
-                    grads += [-d[p] for p in range(self.sizes[l])]
+                    grads += [-d[u] for u in range(self.sizes[l])]
             grads = [self.substitute_forward(g) for g in grads]
         else:
             raise ValueError(f"unknown route {route!r}; use 'whole' or 'chain'")

@@ -1,6 +1,7 @@
 """The one training loop: gradient descent with momentum, batch or on-line, for one network
-or many at once, with one rule for divergence; and the recorded runs and seed studies built on
-it (the pictures drawn from them are in :mod:`backprop.landscapes`).
+or many at once, with one rule for divergence. The recorded runs and seed studies the
+chapters draw and count are built on it in :mod:`backprop.runs`, the pictures drawn from them
+in :mod:`backprop.landscapes`.
 
 Used by *Training XOR* (``book/training-xor``), *Error landscapes* (``book/error-landscapes``)
 and *Beyond XOR* (``book/beyond-xor``); :meth:`backprop.network.Network.train` and
@@ -34,18 +35,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network, NetworkInputError, get_loss, pack
+from .network import Network, NetworkInputError, get_loss
 
 __all__ = [
     "accuracy",
-    "Run",
-    "SeedStudy",
     "TrainingConfig",
     "TrainingInputError",
     "TrainingState",
-    "epochs_to_solve",
     "make_state",
-    "record_run",
     "solved_mask",
     "start",
     "train_epochs",
@@ -428,11 +425,16 @@ def train_step(state: TrainingState) -> TrainingState:
     return _train(state, 1)
 
 
-def train_epochs(state: TrainingState, epochs: int, *, stop_when_solved: bool = False
-                 ) -> TrainingState:
+def train_epochs(state: TrainingState, epochs: int, *, stop_when_solved: bool = False,
+                 stop_when_each_solved: bool = False) -> TrainingState:
     """Train up to ``epochs`` epochs (what :func:`train_step` does, ``epochs`` times); stops
-    early when every network has diverged and, if asked, once the run is solved."""
-    return _train(state, epochs, "solved" if stop_when_solved else None)
+    early when every network has diverged and, if asked, once the run is solved (every live
+    network at the same epoch) or, for a stack, once each network has been solved at some
+    epoch (``first_solved`` is then known for all of them: what a seed study needs)."""
+    if stop_when_solved and stop_when_each_solved:
+        raise TrainingInputError("stop_when_solved and stop_when_each_solved: choose one")
+    until = "solved" if stop_when_solved else "each_solved" if stop_when_each_solved else None
+    return _train(state, epochs, until)
 
 
 def solved_mask(net: Network, X: np.ndarray, T: np.ndarray, margin: float = 0.1
@@ -460,119 +462,11 @@ def accuracy(net: Network, X: np.ndarray, T: np.ndarray) -> float:
     return float(np.mean((a > 0.5) == (T > 0.5)))
 
 
-# ====================================================================== recorded runs
-@dataclass
-class Run:
-    """A finished run with snapshots, for players, trajectories and figures.
+def __getattr__(name: str) -> object:
+    # Recorded runs and seed studies live in backprop.runs; an import written before they
+    # moved (``from backprop.training import record_run``) still finds them.
+    if name in ("Run", "SeedStudy", "epochs_to_solve", "record_run"):
+        from . import runs
 
-    ``epochs[s]`` is the epoch of snapshot ``s``, whose parameters are ``weights[s]`` and
-    ``biases[s]``; ``errors`` is the whole error history; ``status`` how the run ended;
-    ``functions`` the names of the layers' activation functions and ``loss`` the loss's.
-    """
-
-    config: TrainingConfig
-    epochs: np.ndarray
-    weights: list[list[np.ndarray]]
-    biases: list[list[np.ndarray]]
-    errors: np.ndarray
-    status: str
-    sizes: tuple[int, ...]
-    functions: list[str]
-    loss: str = "half_sse"
-
-    def network(self, s: int = -1) -> Network:
-        """The network at snapshot ``s`` (default: the last)."""
-        return Network.from_parameters(self.weights[s], self.biases[s], self.functions,
-                                       loss=self.loss)
-
-    def flat(self) -> np.ndarray:
-        """Every snapshot's parameters as rows, in :meth:`Network.parameters` order."""
-        return np.array([pack(w, b) for w, b in zip(self.weights, self.biases)])
-
-
-def record_run(
-    config: TrainingConfig, X: np.ndarray, T: np.ndarray, epochs: int, *, snapshots: int = 40
-) -> Run:
-    """Train one network for up to ``epochs`` epochs, keeping ``snapshots`` evenly spaced
-    parameter sets (always the first and the last). A diverging run ends at divergence."""
-    if int(snapshots) < 2:
-        raise TrainingInputError(f"snapshots must be at least 2; got {snapshots!r}")
-    if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
-        raise TrainingInputError(f"epochs must be a whole number >= 0; got {epochs!r}")
-    state = make_state(config, X, T)
-    keep = np.unique(np.linspace(0, int(epochs), int(snapshots)).round().astype(int))
-    ep, ws, bs = [], [], []
-
-    def snap() -> None:
-        ep.append(state.epoch)
-        ws.append([w.copy() for w in state.net.weights])
-        bs.append([b.copy() for b in state.net.biases])
-
-    for target in keep:
-        _train(state, int(target) - state.epoch)
-        if state.status == "diverged":
-            break
-        snap()
-    if ep[-1] != state.epoch and state.status != "diverged":
-        snap()
-    if state.status != "diverged":
-        state.errors.append(state.current_error())
-    return Run(config, np.array(ep), ws, bs, np.array(state.errors, dtype=float),
-               state.status, state.net.sizes, [f.name for f in state.net.functions],
-               state.net.loss.name)
-
-
-# ====================================================================== many seeds
-@dataclass
-class SeedStudy:
-    """The outcome of training many initialisations at once (``book/training-xor``).
-
-    ``epochs[n]`` is the first epoch after which network ``n`` solved the task, ``inf`` if it
-    never did within ``max_epochs`` (it *stalled*), ``final_error[n]`` its error at the end.
-    """
-
-    epochs: np.ndarray
-    final_error: np.ndarray
-    diverged: np.ndarray
-    max_epochs: int
-
-    @property
-    def solved(self) -> np.ndarray:
-        return np.isfinite(self.epochs)
-
-    @property
-    def fraction_stalled(self) -> float:
-        """Fraction that neither solved nor diverged within ``max_epochs``."""
-        return float(np.mean(~self.solved & ~self.diverged))
-
-    @property
-    def fraction_solved(self) -> float:
-        return float(np.mean(self.solved))
-
-    def median_epochs(self) -> float:
-        """Median epochs to solve among the networks that solved (``nan`` if none did)."""
-        return float(np.median(self.epochs[self.solved])) if self.solved.any() else float("nan")
-
-
-def epochs_to_solve(
-    config: TrainingConfig,
-    X: np.ndarray,
-    T: np.ndarray,
-    n_networks: int,
-    max_epochs: int,
-    *,
-    margin: float = 0.1,
-) -> SeedStudy:
-    """Train ``n_networks`` initialisations of ``config`` *all at once* and record when each
-    first classifies every pattern correctly (:func:`solved_mask`).
-
-    All networks share one leading axis, so each epoch is one vectorized forward and backward
-    pass over every network (``benchmarks/many_seeds.py`` measures the saving).
-    """
-    if int(n_networks) < 1:
-        raise TrainingInputError(f"n_networks must be at least 1; got {n_networks!r}")
-    state = make_state(config, X, T, n_networks=int(n_networks))
-    state.margin = float(margin)
-    _train(state, max_epochs, "each_solved")
-    return SeedStudy(state.first_solved.copy(), state.current_error(), state.diverged.copy(),
-                     int(max_epochs))
+        return getattr(runs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,10 @@ whether the page lowered its own drawing rate and said so. Then, for the Jupyter
 (backprop.playground.Playground), it times the kernel's side of a frame (train_epochs and the
 frame's numbers) and the bytes the frame sends, next to the alternative it replaced: a
 matplotlib PNG of the boundary made in the kernel. With --lab it also opens Training XOR in
-JupyterLab and counts the widget's changed frames while the kernel trains it.
+JupyterLab (tests/jupyterlab_helpers.py's server, from .venv; every cell rendered), runs it,
+and counts the widget's changed frames twice in one run: the page asking the kernel for each
+frame (the design the kernel's push replaced, up to four requests in flight) and the kernel
+pushing frames paced to the display (what the widget does).
 Target: >= 60 frames/s median on every page and in JupyterLab (30 is the floor).
 
     .venv/bin/python benchmarks/playground_fps.py [--html _build/html] [--seconds 5] [--lab]
@@ -22,16 +25,12 @@ import http.server
 import io
 import json
 import os
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,13 +125,19 @@ def kernel_side(frames: int) -> None:
                                {"layers": 3, "hidden": 8, "n": 1000, "data": "circles",
                                 "speed": 1})]:
         pg = Playground(page, **over)
+        sent: list = []
+        pg.send = lambda content, buffers=None, sent=sent: sent.append((content, buffers or []))
         pg._on_message(pg, {"type": "reset", "settings": pg.settings}, [])
-        times, sizes = [], []
+        times, sizes, json_sizes = [], [], []
         for _ in range(frames):
             t0 = time.perf_counter()
             pg._on_message(pg, {"type": "train", "epochs": pg.settings["speed"]}, [])
             times.append(1000 * (time.perf_counter() - t0))
-            sizes.append(len(json.dumps({"method": "update", "state": {"frame": pg.frame}})))
+            content, buffers = sent[-1]
+            sizes.append(len(json.dumps({"method": "custom", "content": content}))
+                         + sum(len(b) for b in buffers))
+            json_sizes.append(len(json.dumps({"method": "update", "state": {"frame": {
+                **content, "theta": pg.last_frame["theta"]}}})))
         # The alternative it replaced: the boundary drawn by matplotlib and sent as a PNG.
         png_ms, png_bytes = [], []
         fig, ax = plt.subplots(figsize=(4, 4), dpi=72)
@@ -146,65 +151,60 @@ def kernel_side(frames: int) -> None:
             png_bytes.append(len(buf.getvalue()))
         plt.close(fig)
         print(f"{label:30s} widget frame: kernel {statistics.median(times):6.2f} ms median, "
-              f"{statistics.median(sizes):6.0f} bytes | matplotlib PNG frame: "
+              f"{statistics.median(sizes):6.0f} bytes (parameters as float64; as JSON "
+              f"{statistics.median(json_sizes):.0f}) | matplotlib PNG frame: "
               f"{statistics.median(png_ms):6.1f} ms, {statistics.median(png_bytes):6.0f} bytes")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# In JupyterLab's page: whether the page asks for each frame (false) or the kernel pushes,
+# and how many frames have come from the kernel.
+MODE_JS = """([selector, pushes]) => {
+  const pg = document.querySelector(selector).parentElement.bpPlayground;
+  pg.driver.pushes = pushes;
+}"""
+KERNEL_FRAMES_JS = """(selector) =>
+  Number(document.querySelector(selector).dataset.kernelFrames || 0)"""
 
 
 def jupyterlab(seconds: int, sync_api) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from jupyterlab_helpers import lab_server
+
     home = Path(tempfile.mkdtemp(prefix="bp-lab-"))
     (home / "book").mkdir()
     shutil.copy(ROOT / "book" / "training-xor.md", home / "book")
-    for plugin_id, values in json.loads((ROOT / "jupyterlab-overrides.json").read_text()).items():
-        package, plugin = plugin_id.split(":")
-        (home / "settings" / package).mkdir(parents=True, exist_ok=True)
-        (home / "settings" / package / f"{plugin}.jupyterlab-settings").write_text(
-            json.dumps(values))
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg"}
-    log = open(home / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
-         f"--ServerApp.token={token}", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.root_dir={home}", "--LabApp.expose_app_in_browser=True"],
-        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_api.sync_playwright() as p:
+        with lab_server(ROOT / ".venv", home) as server, sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{base}/lab/tree/book/training-xor.md?token={token}")
+            page.goto(server.url("lab/tree/book/training-xor.md"))
             page.wait_for_function("() => window.jupyterapp !== undefined", timeout=90_000)
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
             # Run all once the kernel is up (the status bar reads "... | Idle").
             page.wait_for_function("() => document.body.innerText.includes('| Idle')",
                                    timeout=90_000)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function("""() => {
-                const r = document.querySelector('.jp-OutputArea-output .bp-root');
+            selector = ".jp-OutputArea-output .bp-root"
+            page.wait_for_function(f"""() => {{
+                const r = document.querySelector('{selector}');
                 const busy = [...document.querySelectorAll('.jp-InputArea-prompt')]
                   .some(p => p.textContent.includes('*'));
-                return r && !busy && r.dataset.busy === '0'; }""", timeout=300_000)
-            selector = ".jp-OutputArea-output .bp-root"
+                return r && !busy && r.dataset.busy === '0'; }}""", timeout=300_000)
             page.locator(selector).scroll_into_view_if_needed()
-            _report("JupyterLab widget, Training XOR", _measure(page, selector, seconds))
+            for name, pushes in [("page asks for each frame (before)", False),
+                                 ("kernel pushes frames (now)", True)]:
+                page.evaluate(MODE_JS, [selector, pushes])
+                k0 = page.evaluate(KERNEL_FRAMES_JS, selector)
+                out = _measure(page, selector, seconds)
+                arrived = (page.evaluate(KERNEL_FRAMES_JS, selector) - k0) / (seconds + 0.5)
+                page.locator(f"{selector} .bp-bar button", has_text="reset").click()
+                page.wait_for_function(f"() => document.querySelector('{selector}')"
+                                       ".dataset.busy === '0'")
+                _report(f"JupyterLab, Training XOR: {name}", out)
+                print(f"{'':38s} {arrived:5.1f} kernel frames/s reached the page "
+                      f"(load {os.getloadavg()[0]:.2f})")
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
         shutil.rmtree(home, ignore_errors=True)
 
 

@@ -174,13 +174,13 @@ kernelspec: {display_name: Python 3, language: python, name: python3}
 
 
 def small_book(folder: Path, pages: dict[str, str]) -> Path:
-    """A book in ``folder`` with the real configuration, extensions and ``vendor/`` and the
+    """A book in ``folder`` with the real configuration and extensions and the
     given pages (name -> MyST body, the jupytext header added), listed in that order."""
     for name in ("_config.yml", "book/references.bib"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, folder / name)
     # The extensions find what they serve relative to the checkout (book/_ext/../..).
-    for name in ("book/_ext", "book/_static", "vendor", "backprop/playground/static"):
+    for name in ("book/_ext", "book/_static", "backprop/playground/static"):
         shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
     names = list(pages)
     for name, body in pages.items():

@@ -3,7 +3,8 @@
 A failing chapter is reported by name with its traceback while the others still execute;
 MPLBACKEND in the environment does not take the figures away (``book/_ext/kernel_env.py``);
 the JupyterHub button appears when an instructor sets ``launch_buttons.jupyterhub_url``, as
-the instructor guide says.
+the instructor guide says; a page that displays a Jupyter widget loads no widget JavaScript
+from a CDN (the book ships none).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Images(HTMLParser):
         super().__init__()
         self.sources: list[str] = []
         self.links: list[str] = []
+        self.scripts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         d = dict(attrs)
@@ -65,6 +67,8 @@ class Images(HTMLParser):
             self.sources.append(d["src"])
         if tag == "a" and d.get("href"):
             self.links.append(d["href"])
+        if tag == "script" and d.get("src"):
+            self.scripts.append(d["src"])
 
 
 def parsed(page: Path) -> Images:
@@ -116,3 +120,26 @@ def test_setting_jupyterhub_url_adds_a_hub_button_to_every_chapter(tmp_path):
         assert len(hub) == 1, f"book/{name}.html has hub buttons {hub}"
         query = parse_qs(urlsplit(hub[0]).query)
         assert any(f"book/{name}.md" in v for vals in query.values() for v in vals), hub[0]
+
+
+WIDGET_PAGE = """# A widget
+
+```{code-cell} ipython3
+import ipywidgets as widgets
+
+widgets.IntSlider(value=3, min=0, max=10, description="eta")
+```
+"""
+
+
+def test_a_page_displaying_a_widget_loads_nothing_from_a_cdn(tmp_path):
+    # The book ships no widget manager (nb_ipywidgets_js is empty): myst-nb must not fall
+    # back to its CDN defaults (RequireJS from cdnjs, the manager from unpkg).
+    book = small_book(tmp_path, {"widget": WIDGET_PAGE})
+    build = run_build(book)
+    assert build.returncode == 0, build.summary()
+    scripts = parsed(build.html / "book" / "widget.html").scripts
+    assert scripts, "the page's scripts were not found"
+    remote = [s for s in scripts if urlsplit(s).scheme in ("http", "https") or s.startswith("//")]
+    assert not remote, f"a widget page loads JavaScript from other hosts: {remote}"
+    assert not [s for s in scripts if s.endswith(("require.js", "embed-amd.js"))], scripts

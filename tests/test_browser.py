@@ -1,7 +1,7 @@
 """Every page of the built book in headless Chromium, with every host but 127.0.0.1 blocked.
 
-On each page: MathJax has typeset the math and no raw TeX is left visible, embedded widgets
-are drawn, and there is no console error, no page error, no failed or external request.
+On each page: MathJax has typeset the math and no raw TeX is left visible, and there is no
+console error, no page error, no failed or external request.
 Debian's chromium is used (``apt-get install -y chromium``), never Playwright's download.
 """
 
@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from chromium import block_requests, launch, requires_chromium
-from conftest import run_build, small_book, toc_files
+from conftest import toc_files
 
 RAW_TEX = ("$$", "\\frac", "\\begin{", "\\partial", "\\sum_", "\\mathrm", "\\left(")
-# Inline math left as text: "$\eta$", "\(a_k\)" (a widget label MathJax did not reach).
+# Inline math left as text: "$\eta$", "\(a_k\)".
 RAW_INLINE = re.compile(r"\$[^$\n]*\\[A-Za-z]+[^$\n]*\$|\\\(.*?\\\)")
 # Visible text outside code: code cells may show TeX on purpose (sympy.latex output).
 VISIBLE_PROSE_JS = """() => {
@@ -116,29 +116,11 @@ def wait_for_mathjax(page) -> bool:
     return True
 
 
-def widget_views(page) -> int:
-    """How many widgets the page displays (a page may embed state for none: remove-output)."""
-    if not page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
-        return 0
-    return page.locator("script[type='application/vnd.jupyter.widget-view+json']").count()
-
-
 def assert_page_is_clean(page, visit: Visit, path: str) -> None:
-    """Math typeset, widgets drawn, no raw TeX, and nothing failed, erred or left the host."""
+    """Math typeset, no raw TeX, and nothing failed, erred or left the host."""
     if wait_for_mathjax(page):
         assert page.locator("mjx-container").count() > 0, \
             f"{path} loads MathJax but nothing was typeset"
-    views = widget_views(page)
-    if views:
-        try:  # every view draws at least one .jupyter-widgets element
-            page.wait_for_function(
-                f"() => document.querySelectorAll('.jupyter-widgets').length >= {views}",
-                timeout=30_000)
-        except Exception as err:  # a Playwright TimeoutError
-            drawn = page.locator(".jupyter-widgets").count()
-            raise AssertionError(f"{path}: {views} widget views embedded, {drawn} drawn; "
-                                 f"errors: {visit.page_errors + visit.console_errors}"
-                                 ) from err
     page.wait_for_load_state("networkidle")
     prose = page.evaluate(VISIBLE_PROSE_JS)
     raw = [t for t in RAW_TEX if t in prose] + RAW_INLINE.findall(prose)
@@ -156,53 +138,3 @@ def test_page_in_chromium(browser, server: str, path: str) -> None:
         assert_page_is_clean(page, visit, path)
     finally:
         page.context.close()
-
-
-# --- the vendored widget manager, on a page that certainly shows widgets ---------------------
-
-SLIDERS_PAGE = """# Linked sliders
-
-```{code-cell} ipython3
-import ipywidgets as widgets
-
-a = widgets.IntSlider(value=3, min=0, max=10, description=r"$\\eta$")
-b = widgets.IntSlider(value=3, min=0, max=10, description="copy")
-widgets.jslink((a, "value"), (b, "value"))
-widgets.VBox([a, b])
-```
-"""
-
-
-@pytest.fixture(scope="module")
-def sliders_book(tmp_path_factory) -> Path:
-    """A one-page book with the real configuration, extension and vendor/, built -W -n.
-
-    The chapters may hide their widgets' output; this page shows two linked sliders, so the
-    widget manager is exercised whatever the chapters do.
-    """
-    book = small_book(tmp_path_factory.mktemp("sliders-book"), {"sliders": SLIDERS_PAGE})
-    build = run_build(book)
-    assert build.returncode == 0, build.summary()
-    return build.html
-
-
-def test_vendored_widget_manager_draws_linked_sliders(browser, sliders_book: Path) -> None:
-    with serving(sliders_book) as base:
-        page, visit = open_page(browser, f"{base}/book/sliders.html")
-        try:
-            assert_page_is_clean(page, visit, "book/sliders.html")
-            sliders = page.locator(".widget-slider")
-            assert sliders.count() == 2
-            assert page.locator(".widget-label mjx-container").count() == 1, \
-                "the $\\eta$ label was not typeset (mathjax2_compat.js)"
-            # Drag the first slider to its right end: jslink moves the second in the browser.
-            box = page.locator(".noUi-handle").first.bounding_box()
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.mouse.down()
-            page.mouse.move(box["x"] + 400, box["y"] + box["height"] / 2)
-            page.mouse.up()
-            page.wait_for_function("() => [...document.querySelectorAll('.widget-readout')]"
-                                   ".every(r => r.textContent.trim() === '10')", timeout=5_000)
-            assert not visit.console_errors and not visit.page_errors and not visit.external
-        finally:
-            page.context.close()

@@ -74,3 +74,20 @@ def test_review_notes_name_the_construct_and_the_cell():
     assert "threads (code cell 2)" in notes
     assert any("stack frames" in n and "code cell 3" in n for n in notes)
     assert analysis.review_notes(cells("import numpy as np"), book) == []
+
+
+def test_a_name_bound_anew_makes_earlier_bindings_irrelevant():
+    cs = cells("x = slow_study()", "x = 2", "def f():\n    return x")
+    assert needed(cs, "f") == [2, 3]
+    grown = cells("x = [1]", "x = x + [2]", "def f():\n    return x")
+    assert needed(grown, "f") == [1, 2, 3]
+
+
+def test_a_name_is_needed_as_it_was_where_it_is_read():
+    cs = cells("y = 1", "z = y + 1", "y = 5", "def f():\n    return z")
+    assert needed(cs, "f") == [1, 2, 4]
+
+
+def test_names_the_cell_binds_before_reading_are_its_own():
+    c = cells("import numpy as np\nx = np.ones(3)\ny = [x for x in range(3)]\nz = w + x")[0]
+    assert c.uses_at_once == {"w", "range"} and c.defines >= {"np", "x", "y", "z"}

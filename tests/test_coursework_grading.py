@@ -59,8 +59,10 @@ def solved(nb, labels=(L1, L2, L3, L5)):
 
 
 def add(nb, code: str, at: int | None = None):
-    # The import makes the cell one the exercises need, so the grader runs it.
-    cell = nbformat.v4.new_code_cell("import sympy as sp\n" + code)
+    # The first line makes the cell one the exercises need, so the grader runs it: early, it
+    # binds the SymPy that the first answer cell reads; later, it changes an answer.
+    hook = "import sympy as sp\n" if at == 2 else "output_deltas.graded = True\n"
+    cell = nbformat.v4.new_code_cell(hook + code)
     nb.cells.insert(len(nb.cells) if at is None else at, cell)
     return nb
 
@@ -380,3 +382,42 @@ def test_identify_chapter_never_uses_the_file_name():
         "**Exercise ex-coursework-demo-2.** Write it.")])
     assert cw.identify_chapter(nb, ["coursework-demo"]) == "coursework-demo"
     assert cw.identify_chapter(nbformat.v4.new_notebook(), ["coursework-demo"]) is None
+
+
+def test_a_notebook_that_keeps_crashing_the_sandbox_gets_a_bounded_time(tmp_path):
+    """Each run skips the cell that crashed; all runs of one notebook share a budget of twice
+    one run's time, so a hostile notebook cannot hold a worker for long."""
+    from coursework import grading
+    from coursework.sandbox import Ending, Limits
+
+    class Crashing:
+        limits = Limits(run_seconds=3)
+
+        def __init__(self) -> None:
+            self.calls: list[tuple[int, float]] = []
+
+        def run(self, job, student, deadline_for, seconds):
+            import time
+
+            self.calls.append((len(job["cells"]), seconds))
+            time.sleep(1.0)
+            events = [{"event": "ready"}]
+            if job["cells"]:
+                events.append({"event": "cell", "n": job["cells"][0]["n"]})
+            return Ending("died", "was killed by SIGKILL", events)
+
+    box = Crashing()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"output_deltas = {i}") for i in range(10)])
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    subs = grading.Assignment.from_book([DEMO])
+    nb_data, _, _ = grading.read_submission(path)
+    nb_data["metadata"] = {cw.META: {"chapter": "coursework-demo"}}
+    result: dict = {"exercises": {}, "problems": [], "review": [], "shortcuts": []}
+    grading.Grader(subs, box)._grade_notebook(nb_data, "coursework-demo", "s1", result)
+    assert 2 <= len(box.calls) <= 7
+    assert [n for n, _ in box.calls] == sorted((n for n, _ in box.calls), reverse=True)
+    assert all(s <= 3 for _, s in box.calls)
+    assert any("graded without it" in p for p in result["problems"])
+    assert "not graded" in result["exercises"][L2]["message"]

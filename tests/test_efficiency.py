@@ -20,7 +20,7 @@ def test_naive_cost_grows_faster_than_backward_pass():
 
 
 def test_cost_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="sizes must list an input"):
+    with pytest.raises(ValueError, match="sizes must list at least an input"):
         naive_gradient_cost([3])
     with pytest.raises(ValueError, match="one or more units"):
         backward_pass_cost([2, 0, 1])

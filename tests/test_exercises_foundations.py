@@ -101,3 +101,96 @@ def test_online_delta_rule():
     assert "batch" in batch.message
     assert "b += eta delta" in ex.check_online_delta_rule(
         lambda *a: _online_delta(*a, bias=False), show=False).message
+
+
+# --------------------------------------------------------------------------- find the bug
+RIGHT_GATES = {"OR": ((1.0, 1.0), -0.5), "NAND": ((-1.0, -1.0), 1.5), "AND": ((1.0, 1.0), -1.5)}
+
+
+def test_xor_gates_right_and_other_right_units():
+    assert ex.check_xor_gates(RIGHT_GATES, show=False).passed
+    other = {"OR": ((2.0, 2.0), -1.0), "NAND": ((-0.5, -0.5), 0.7), "AND": ((1.0, 3.0), -3.5)}
+    assert ex.check_xor_gates(other, show=False).passed
+
+
+@pytest.mark.parametrize("gates, words", [
+    ({**RIGHT_GATES, "NAND": ((-1.0, -1.0), 1.0)}, "passes through the patterns (0, 1), (1, 0)"),
+    ({**RIGHT_GATES, "AND": ((1.0, 1.0), -2.0)}, "passes through the patterns (1, 1)"),
+    ({**RIGHT_GATES, "NAND": ((-1.0, -1.0), 0.5)}, "computes NOR"),
+    ({**RIGHT_GATES, "OR": ((1.0, 1.0), 0.5)}, "does not compute OR"),
+    ({**RIGHT_GATES, "OR": ((1.0, 1.0), 0.0)}, "net input is exactly 0"),
+    ({"OR": RIGHT_GATES["OR"], "AND": RIGHT_GATES["AND"]}, "keyed 'OR', 'NAND' and 'AND'"),
+    ({**RIGHT_GATES, "AND": (1.0, -1.5)}, "two weights and one bias"),
+    ({**RIGHT_GATES, "AND": ((1.0, 1.0),)}, "as a pair"),
+])
+def test_xor_gates_names_the_mistake(gates, words):
+    result = ex.check_xor_gates(gates, show=False)
+    assert not result.passed and words in result.message, result.message
+
+
+def test_xor_gates_none_is_not_yet():
+    assert ex.check_xor_gates(None, show=False).status == ex.NOT_YET
+
+
+@pytest.mark.parametrize("func, words", [
+    (lambda X: 2 / np.linalg.eigvalsh(X.T @ X)[0], "lambda_min"),
+    (lambda X: 1 / np.linalg.eigvalsh(X.T @ X)[-1], "half the critical rate"),
+    (lambda X: 2 / np.linalg.svd(X, compute_uv=False)[0], "singular value"),
+    (lambda X: 2 / np.trace(X.T @ X), "trace"),
+    (lambda X: np.zeros(2), "one number"),
+    (lambda X: 3.0, "critical rate is 2 / lambda_max"),
+])
+def test_critical_rate_names_the_mistake(func, words):
+    result = ex.check_critical_rate(func, show=False)
+    assert not result.passed and words in result.message, result.message
+
+
+def test_critical_rate_right_in_any_form():
+    assert ex.check_critical_rate(lambda X: 2 / np.linalg.eigvalsh(X.T @ X)[-1], show=False).passed
+    assert ex.check_critical_rate(lambda X: 2 / np.max(np.linalg.eigvals(X @ X.T).real),
+                                  show=False).passed
+
+
+def _batch(kind="right", dtype=float):
+    def batch_step(W, b, X, T, eta):
+        W, b, X, T = (np.asarray(v, dtype=dtype) for v in (W, b, X, T))
+        A = 1 / (1 + np.exp(-(X @ W.T + b)))
+        delta = (T - A) * (1 if kind == "no slope" else A * (1 - A))
+        if kind == "transposed":
+            return W + eta * X.T @ delta, b + eta * delta.sum(axis=0)
+        sign = -1 if kind == "uphill" else 1
+        return W + sign * eta * delta.T @ X, b + sign * eta * delta.sum(axis=0)
+
+    return batch_step
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batch_step_right(dtype):
+    assert ex.check_batch_step(_batch(dtype=dtype), show=False).passed
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("transposed", "X^T delta has the shape (inputs, outputs)"),
+    ("uphill", "uphill"),
+    ("no slope", "f'(net) = a(1 - a) is missing"),
+])
+def test_batch_step_names_the_mistake(kind, words):
+    result = ex.check_batch_step(_batch(kind), show=False)
+    assert not result.passed and words in result.message, result.message
+
+
+def test_batch_step_transposed_on_a_square_layer_is_named():
+    # Only the square layer of the plan lets the student's X^T delta fit W.
+    from backprop.exercises.foundations import check_batch_step
+
+    spec = check_batch_step.checker
+    plan = spec.make_plan()
+    calls = plan.calls["batch_step"]
+    square = [i for i, c in enumerate(calls) if c.args[0].shape[0] == c.args[0].shape[1]]
+    assert square
+    from backprop.exercises.framework import Ran
+
+    values = [_batch("transposed")(*c.args) if i in square else _batch()(*c.args)
+              for i, c in enumerate(calls)]
+    verdict = spec.judge(plan, Ran(values, [[] for _ in calls]))
+    assert "still transposed" in verdict.message

@@ -20,13 +20,8 @@ from backprop.landscapes import (
 )
 from backprop.network import Network, parameter_slices
 from backprop.perceptron import STEP
-from backprop.training import (
-    TrainingConfig,
-    TrainingInputError,
-    make_state,
-    record_run,
-    train_epochs,
-)
+from backprop.runs import record_run
+from backprop.training import TrainingConfig, TrainingInputError, make_state, train_epochs
 
 X, T = xor()
 

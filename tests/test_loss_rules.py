@@ -9,6 +9,8 @@ import pytest
 import sympy as sp
 
 from backprop import loss_rules as LR
+from backprop import symbolic as S
+from backprop.functions import LOSSES
 from backprop.gradcheck import numerical_gradient, relative_error
 from backprop.symbolic import equivalent
 
@@ -56,6 +58,30 @@ def test_two_class_softmax_is_a_sigmoid_of_the_difference():
     assert equivalent(LR.softmax([n1, n2])[0], 1 / (1 + sp.exp(-(n1 - n2))))
 
 
+def test_one_set_of_loss_names():
+    # The network's names, each derived here with the output it is written for.
+    assert set(LR.PAIRED_OUTPUT) == set(LOSSES) == set(LR._ERRORS)
+    for name, loss in LOSSES.items():
+        assert loss.output in (None, LR.PAIRED_OUTPUT[name])
+        LR.output_delta(name, n_outputs=2)
+    assert LR.half_sse is S.half_sse
+
+
+def test_loss_network_reuses_the_hidden_recursion():
+    # Only the output delta is the loss's own; every layer below it is the squared error's
+    # recursion, applied to that delta.
+    ce = LR.LossNetwork((2, 3, 2, 2), "binary_cross_entropy", ["tanh", "sigmoid"])
+    deltas = ce.deltas()
+    assert deltas[-1] == sp.Matrix([t - a for t, a in zip(ce.targets, ce.a[-1])])
+    slope = [lambda a: 1 - a**2, lambda a: a * (1 - a)]    # tanh, then sigmoid
+    for l in (2, 1):                                        # delta^(l) from delta^(l+1)
+        back = ce.W[l].T * deltas[l]
+        assert deltas[l - 1] == sp.Matrix([slope[l - 1](ce.a[l][u]) * back[u]
+                                           for u in range(ce.sizes[l])])
+    assert deltas[-1] != S.SymbolicNetwork((2, 3, 2, 2), ["tanh", "sigmoid", "sigmoid"]
+                                           ).deltas()[-1]
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError, match="unknown loss 'hinge'.*cross_entropy"):
         LR.output_delta("hinge")
@@ -70,20 +96,20 @@ def test_bad_arguments_are_named():
 def test_whole_derivative_equals_chain_rule_for_every_parameter(sizes, loss, acts):
     net = LR.LossNetwork(sizes, loss, acts)
     for l in range(1, net.n_layers + 1):
-        for p in range(1, sizes[l] + 1):
-            for q in [*range(1, sizes[l - 1] + 1), None]:
-                symbol = net.W[l - 1][p - 1, q - 1] if q else net.b[l - 1][p - 1]
-                chain = net.substitute_forward(net.chain_gradient(l, p, q))
-                assert equivalent(net.whole_gradient(symbol), chain, points=2), (l, p, q)
+        for u in range(1, sizes[l] + 1):
+            for v in [*range(1, sizes[l - 1] + 1), None]:
+                symbol = net.W[l - 1][u - 1, v - 1] if v else net.b[l - 1][u - 1]
+                chain = net.substitute_forward(net.chain_gradient(l, u, v))
+                assert equivalent(net.whole_gradient(symbol), chain, points=2), (l, u, v)
 
 
 def test_softmax_network_output_layer_and_one_hidden_weight():
     net = LR.LossNetwork((1, 2, 3), "categorical_cross_entropy")
-    for l, p, q in [(2, 1, 1), (2, 3, 2), (2, 2, None), (1, 2, 1)]:
-        symbol = net.W[l - 1][p - 1, q - 1] if q else net.b[l - 1][p - 1]
+    for l, u, v in [(2, 1, 1), (2, 3, 2), (2, 2, None), (1, 2, 1)]:
+        symbol = net.W[l - 1][u - 1, v - 1] if v else net.b[l - 1][u - 1]
         whole = net.one_hot(net.whole_gradient(symbol))
-        chain = net.one_hot(net.substitute_forward(net.chain_gradient(l, p, q)))
-        assert equivalent(whole, chain, points=2), (l, p, q)
+        chain = net.one_hot(net.substitute_forward(net.chain_gradient(l, u, v)))
+        assert equivalent(whole, chain, points=2), (l, u, v)
     # Without the one-hot condition the short rule is not the derivative.
     w = net.W[1][0, 0]
     assert not equivalent(net.whole_gradient(w),

@@ -9,7 +9,14 @@ import pytest
 from backprop.datasets import xor
 from backprop.functions import LOSSES
 from backprop.gradcheck import network_numerical_gradient, relative_error
-from backprop.network import Network, NetworkInputError, pack, parameter_slices, unpack
+from backprop.network import (
+    Network,
+    NetworkInputError,
+    check_sizes,
+    pack,
+    parameter_slices,
+    unpack,
+)
 
 SHAPES = [
     ((2, 3, 1), "sigmoid"),
@@ -310,3 +317,21 @@ def test_bad_loss_choices_say_what_to_change():
     cce = Network((2, 2), "softmax", loss="categorical_cross_entropy", rng=rng)
     with pytest.raises(NetworkInputError, match=r"row \(1,\) sums to 2"):
         cce.gradients(np.zeros((2, 2)), np.array([[1.0, 0.0], [1.0, 1.0]]))
+
+
+@pytest.mark.parametrize("bad,needle", [
+    ((3,), "at least an input and an output layer"),
+    ((2, 0, 1), "one or more units; got \\(2, 0, 1\\)"),
+    ((2, 2.5, 1), "unit counts \\(whole numbers\\) such as \\(2, 3, 2\\); got \\(2, 2.5, 1\\)"),
+    (3, "sequence of unit counts"),
+    (("2", "x"), "sequence of unit counts"),
+])
+def test_one_check_of_layer_sizes_for_every_network(bad, needle):
+    from backprop.efficiency import naive_gradient_cost
+    from backprop.plotting import draw_network
+    from backprop.symbolic import SymbolicNetwork
+
+    for build in (check_sizes, Network, SymbolicNetwork, naive_gradient_cost, draw_network):
+        with pytest.raises(NetworkInputError, match=needle):
+            build(bad)
+    assert check_sizes([np.int64(2), 3.0, 1]) == (2, 3, 1)

@@ -338,3 +338,188 @@ def test_pages_are_small_and_carry_no_widget_state(built_book: Path) -> None:
         assert spec["page"] == Path(path).stem
     assert (ROOT / "backprop" / "playground" / "static" / "playground.js").stat().st_size \
         < 100_000
+
+
+# ------------------------------------------------------------------ the Jupyter driver
+# The page's side of the widget (KernelDriver) with a stand-in for the anywidget model: the
+# test plays the kernel, so it can send frames in bursts, from an old run, or not at all.
+KERNEL_DRIVER_JS = """async (theta) => {
+  const m = await import('MODULE');
+  const handlers = {}, sent = [], state = {run: null, error: ''};
+  const model = {get: (k) => state[k], on: (n, f) => { handlers[n] = f; }, off() {},
+                 send: (c) => sent.push({...c, at: performance.now()})};
+  const spec = {page: 'training-xor', label: 'test', panels: ['boundary', 'errors'],
+                controls: ['eta'], defaults: {}};
+  const el = document.createElement('div');
+  document.querySelector('.bp-playground').after(el);
+  const pg = new m.Playground(el, spec, new m.KernelDriver(model));
+  const frames = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+  const out = {firstSent: sent.map((c) => c.type)};
+  state.run = {n: 1, data: {X: [0, 0, 0, 1, 1, 0, 1, 1], T: [0, 1, 1, 0], Xt: [], Tt: []},
+               sizes: [2, 2, 1], functions: ['sigmoid', 'sigmoid'], theta};
+  handlers['change:run']();
+  const frame = (seq, run = 1) => {
+    const values = Float64Array.from(theta, (v) => v + seq);
+    const view = new DataView(values.buffer);
+    handlers['msg:custom']({type: 'frame', run, seq, epoch: 5 * seq, status: 'running',
+                            train: 0.1, test: null, ms: 0.2}, [view]);
+  };
+  pg.play();
+  out.playSent = sent[sent.length - 1];
+  // A burst of four frames: drawn one per display frame, not all at once.
+  for (const seq of [1, 2, 3, 4]) frame(seq);
+  frame(9, 0);  // a frame of an earlier run
+  const epochs = [];
+  for (let i = 0; i < 8; i++) { await frames(); epochs.push(pg.epoch); }
+  out.epochs = epochs;
+  out.theta = Array.from(pg.net.parameters());
+  out.acks = sent.filter((c) => c.type === 'ack').map((c) => c.seq);
+  // No frame for a while: the page says it is waiting and asks the kernel again.
+  await wait(3300);
+  out.waiting = pg.message.textContent;
+  out.asked = sent.filter((c) => c.type === 'play').length;
+  frame(5);
+  await frames(); await frames();
+  out.resumed = pg.message.textContent;
+  pg.pause();
+  out.pauseSent = sent.slice(-2).map((c) => c.type + (c.seq ? ':' + c.seq : ''));
+  pg.play();
+  state.error = 'Training stopped in the kernel: RuntimeError: test';
+  handlers['change:error']();
+  out.error = pg.message.textContent;
+  out.playingAfterError = pg.playing;
+  pg.dispose();
+  el.remove();
+  return out;
+}""".replace("MODULE", MODULE)
+
+
+def test_kernel_driver_draws_pushed_frames_one_per_display_frame(xor_page) -> None:
+    page, _ = xor_page
+    theta = [0.1 * k for k in range(9)]
+    out = page.evaluate(KERNEL_DRIVER_JS, theta)
+    assert out["firstSent"] == ["reset"]
+    assert out["playSent"]["type"] == "play" and out["playSent"]["fps"] == 60
+    epochs = out["epochs"]
+    assert epochs[-1] == 20, "the burst was not drawn, or the old run's frame was"
+    steps = [b - a for a, b in zip([0, *epochs], epochs)]
+    assert max(steps) == 5 and steps.count(5) == 4, f"not one frame per display frame: {epochs}"
+    assert out["theta"] == [v + 4 for v in theta]  # the binary parameters, decoded exactly
+    assert out["acks"] == [1], "acknowledged more often than every 250 ms"
+    assert out["waiting"].startswith("Waiting for the kernel")
+    assert out["asked"] >= 2, "the page did not ask the kernel again"
+    assert out["resumed"] == ""
+    # By the pause every drawn frame is acknowledged (frame 5 came over 250 ms after the last).
+    assert sorted(out["pauseSent"]) == ["ack:5", "pause"]
+    assert "RuntimeError: test" in out["error"] and not out["playingAfterError"]
+
+
+# ------------------------------------------------------------------ the perceptron player
+PERCEPTRON_PAGE = "book/perceptron.html"
+PERCEPTRON_CASES = [dict(gate=g, eta=e, w0=w, b0=b) for g, e, w, b in [
+    ("AND", 1.0, (0.0, 0.0), 0.0), ("OR", 0.3, (0.0, 0.0), 0.0),
+    ("NAND", 0.7, (1.5, -2.0), 0.25), ("NOR", 2.0, (-1.0, 3.0), -3.0),
+    ("XOR", 1.0, (0.0, 0.0), 0.0), ("XOR", 0.1, (0.3, -0.2), 0.05)]]
+
+
+def test_perceptron_port_equals_numpy_weight_for_weight(xor_page) -> None:
+    from backprop.perceptron import find_cycle, gate_data, train_perceptron
+
+    page, _ = xor_page
+    for case in PERCEPTRON_CASES:
+        X, T = gate_data(case["gate"])
+        ref = train_perceptron(X, T, eta=case["eta"], max_epochs=60, w0=case["w0"],
+                               b0=case["b0"])
+        js = page.evaluate(f"""async (a) => {{
+            const m = await import('{MODULE}');
+            const run = m.trainPerceptron(a.X, a.t, {{eta: a.eta, maxEpochs: 60, w0: a.w0,
+                                                      b0: a.b0}});
+            return {{...run, cycle: m.findCycle(run, a.X.length)}};
+        }}""", {"X": X.tolist(), "t": T[:, 0].tolist(), "eta": case["eta"],
+                "w0": list(case["w0"]), "b0": case["b0"]})
+        assert np.array_equal(js["weights"], ref.weights), case  # exactly, not to a tolerance
+        assert js["mistakes"] == ref.mistakes.tolist() and js["converged"] == ref.converged
+        cycle = find_cycle(ref)
+        assert js["cycle"] == (None if cycle is None else list(cycle)), case
+
+
+@pytest.fixture(scope="module")
+def perceptron_page(browser, server: str):
+    page, visit = open_page(browser, f"{server}/{PERCEPTRON_PAGE}")
+    page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
+    yield page, visit
+    assert not visit.console_errors + visit.page_errors, visit.console_errors + visit.page_errors
+    assert not visit.external and not visit.failed, visit.external + visit.failed
+    page.context.close()
+
+
+def _presentation(page) -> int:
+    return int(page.locator(".bp-epoch").inner_text().split()[1])
+
+
+def test_perceptron_player_plays_steps_and_says_what_happened(perceptron_page) -> None:
+    from backprop.playground import perceptron_run
+
+    page, _ = perceptron_page
+    run = perceptron_run({})
+    last = len(run["weights"]) - 1
+    assert page.locator(".bp-epoch").inner_text() == f"presentation 0 of {last}"
+    assert page.locator(".bp-summary").inner_text() == "Start: w = (0, 0), b = 0."
+    before = drawing(page)
+    page.locator(".bp-bar button", has_text="step").click()
+    text = page.locator(".bp-summary").inner_text()
+    # Pattern (0, 0) of XOR first: target 0, net = 0 does not fire, so nothing changes.
+    assert text.startswith("Epoch 1, pattern 1 of 4, (0, 0): target 0, the unit answers 0: right")
+    page.locator(".bp-bar button", has_text="step").click()
+    assert "wrong, so w += η·(0, 1)" in page.locator(".bp-summary").inner_text()
+    assert drawing(page) != before
+    label = page.locator(".bp-panel-unit canvas").get_attribute("aria-label")
+    assert "w = (0, 1), b = 1" in label and "Ringed: the pattern just presented, (0, 1)" in label
+    page.locator(".bp-bar button", has_text="back").click()
+    assert _presentation(page) == 1
+    play = page.locator(".bp-bar button").first
+    play.click()
+    page.wait_for_function("() => Number(document.querySelector('.bp-epoch').textContent"
+                           ".split(' ')[1]) >= 3", timeout=20_000)
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false"
+    # At the end of the run the player says the rule cycles, from the epoch find_cycle finds.
+    first, period = run["cycle"]
+    page.locator(".bp-inspect input").fill(str(last))
+    assert (f"The weights that start epoch {first + period + 1} are those that started epoch "
+            f"{first + 1}") in page.locator(".bp-summary").inner_text()
+    bars = page.locator(".bp-panel-mistakes canvas").get_attribute("aria-label")
+    mistakes = ", ".join(map(str, run["mistakes"]))
+    assert bars == f"Mistakes in each epoch shown so far: {mistakes}."
+
+
+def test_perceptron_controls_change_the_run(perceptron_page) -> None:
+    from backprop.playground import perceptron_run
+
+    page, _ = perceptron_page
+    page.locator("[data-key='gate']").select_option("AND")
+    run = perceptron_run({"gate": "AND"})
+    last = len(run["weights"]) - 1
+    assert page.locator(".bp-epoch").inner_text() == f"presentation 0 of {last}"
+    page.locator(".bp-inspect input").fill(str(last))
+    summary_text = page.locator(".bp-summary").inner_text()
+    assert f"Epoch {len(run['mistakes'])} made no mistake" in summary_text
+    for key in ("eta", "w1", "w2", "b"):
+        before = drawing(page)
+        field = page.locator(f"[data-key='{key}']")
+        field.focus()
+        field.press("ArrowRight")  # one notch, from the keyboard
+        page.locator(".bp-inspect input").fill("8")
+        assert drawing(page) != before, f"moving {key} did not change the drawing"
+    assert not page.locator(".bp-message.bp-error").count()
+    unlabelled = page.evaluate("() => [...document.querySelectorAll('.bp-controls [data-key]')]"
+                               ".filter(e => !e.labels.length).map(e => e.dataset.key)")
+    assert not unlabelled
+
+
+def test_perceptron_page_has_no_precomputed_player(built_book: Path) -> None:
+    html = (built_book / PERCEPTRON_PAGE).read_text()
+    assert html.count('data-bp-page="perceptron"') == 1
+    assert "anim-state" not in html and "Animation" not in html  # matplotlib's to_jshtml
+    assert len(html.encode()) <= 250_000, f"{PERCEPTRON_PAGE} is {len(html.encode())} bytes"

@@ -2,8 +2,9 @@
 
 Opens ``book/training-xor.md`` in JupyterLab (the server and helpers of
 ``tests/jupyterlab_helpers.py``), runs every cell, and checks the widget: it draws, its note
-says the weights come from the kernel, play makes the kernel send frames of new weights and
-the canvases change, and a bad setting typed into the page is refused with a message.
+says the weights come from the kernel, play makes the kernel push frames of new weights and
+the canvases change, training goes on while another cell keeps the kernel busy, and a bad
+setting typed into the page is refused with a message.
 """
 
 from __future__ import annotations
@@ -76,6 +77,22 @@ def test_playground_is_trained_by_the_kernel_in_jupyterlab(lab) -> None:
         assert frames >= 100 // 5, f"only {frames} frames of weights came from the kernel"
         assert page.evaluate(DRAWING_JS) != before
         assert "training error E = " in root.locator(".bp-summary").text_content()
+
+        # The kernel trains in a thread of the widget: another cell running does not stop it.
+        play.click()
+        page.evaluate("""() => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            window.bpBusy = true;
+            kernel.requestExecute({code: 'import time; time.sleep(8)'}).done
+              .then(() => { window.bpBusy = false; });
+        }""")
+        page.wait_for_function("() => window.bpBusy === true")
+        start = _epoch(page)
+        page.wait_for_function(f"() => Number(document.querySelector('{ROOT_SEL} .bp-epoch')"
+                               f".textContent.split(' ')[1]) >= {start + 200}", timeout=60_000)
+        assert page.evaluate("() => window.bpBusy"), "the frames came only after the cell"
+        play.click()
+        page.wait_for_function("() => window.bpBusy === false", timeout=30_000)
 
         # A setting that cannot be trained is refused, and the page says why.
         seed = root.locator("[data-key='seed']")

@@ -1,5 +1,6 @@
 """backprop.plotting.boundaries: the drawn data (image, boundary, hidden lines, points, error
-curve) is what the network says it should be."""
+curve, stall sweeps) is what the network and the study say it should be, on axes labelled
+in the book's notation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from backprop.datasets import noisy_xor, xor  # noqa: E402
 from backprop.landscapes import decision_grid  # noqa: E402
@@ -15,6 +17,7 @@ from backprop.network import Network  # noqa: E402
 from backprop.plotting.boundaries import (  # noqa: E402
     draw_decision_boundary,
     draw_error_curve,
+    draw_stall_sweep,
     hidden_unit_line,
 )
 from backprop.training import TrainingConfig, make_state, train_epochs  # noqa: E402
@@ -66,3 +69,25 @@ def test_error_curve_is_log_scale_and_marks_divergence():
     ax2 = draw_error_curve(np.array([1.0, 10.0, 1e30, np.inf]))
     assert _by_gid(ax2, "diverged-marker")
     assert np.all(np.isfinite(_by_gid(ax2, "error-curve")[0].get_ydata()))
+
+
+def test_decision_boundary_axes_are_the_inputs_of_the_notation_table():
+    ax = draw_decision_boundary(Network((2, 2, 1), rng=np.random.default_rng(0)), X, T, n=10)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$a_1$", "$a_2$")
+
+
+def test_stall_sweep_starts_both_axes_at_zero_and_labels_the_settings():
+    etas = [0.25, 0.5, 1.0, 2.0, 8.0]
+    ax = draw_stall_sweep(etas, [0.5, 0.3, 0.2, 0.2, 0.3], [900, 400, 200, 100, 60],
+                          log=True, xlabel="eta")
+    twin = next(a for a in ax.figure.axes if a is not ax)
+    assert ax.get_ylim()[0] == 0 and twin.get_ylim()[0] == 0
+    assert ax.get_ylim()[1] >= 0.5 and twin.get_ylim()[1] >= 900
+    np.testing.assert_allclose(_by_gid(twin, "median-epochs")[0].get_ydata(),
+                               [900, 400, 200, 100, 60])
+    assert ax.get_xscale() == "log"
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.25", "0.5", "1", "2", "8"]
+    assert not [t for t in ax.xaxis.get_minorticklabels() if t.get_text()]
+    with pytest.raises(ValueError, match="one of each per setting"):
+        draw_stall_sweep([1, 2], [0.1], [5, 6])

@@ -74,14 +74,20 @@ def test_bad_input_is_explained(call, message):
         call()
 
 
-def test_error_flow_widths_follow_the_deltas():
+def test_error_flow_widths_follow_the_deltas_and_stop_at_layer_1():
     W = [np.array([[1.0, 0.0]]), np.array([[2.0], [0.5]])]  # sizes (2, 1, 2)
     deltas = [np.array([0.3]), np.array([0.1, 0.4])]
     ax = draw_error_flow((2, 1, 2), W, deltas)
     arrows = {a.get_gid(): a.arrow_patch.get_linewidth() for a in ax.texts
               if a.get_gid() and a.get_gid().startswith("flow-")}
-    assert len(arrows) == 4
-    # |w delta|: 0.2 (layer 2, unit 1) < 0.3 (layer 1, from input 1); 0 for input 2
-    assert arrows["flow-2-1-1"] < arrows["flow-1-1-1"] and arrows["flow-1-1-2"] < 1
+    # |w delta| into delta^(1): 2 * 0.1 = 0.2 from output 1, 0.5 * 0.4 = 0.2 from output 2
+    assert set(arrows) == {"flow-2-1-1", "flow-2-2-1"}
+    assert arrows["flow-2-1-1"] == pytest.approx(arrows["flow-2-2-1"])
+    # the inputs have no delta: the weights into layer 1 are lines, not arrows
+    assert {line.get_gid() for line in ax.lines} == {"weight-1-1-1", "weight-1-1-2"}
+    shade = {p.get_gid(): p.get_facecolor() for p in ax.patches}
+    assert shade["delta-0-1"] == shade["delta-0-2"] == (1.0, 1.0, 1.0, 1.0)
+    assert shade["delta-2-2"] != shade["delta-2-1"]  # |0.4| is darker than |0.1|
+    assert len(ax.figure.axes) == 2  # the colour bar of |delta|
     with pytest.raises(ValueError, match="need 2 weight matrices"):
         draw_error_flow((2, 1, 2), W[:1], deltas)

@@ -75,6 +75,32 @@ def test_equivalent_handles_poles_and_symbols_that_cancel():
         S.equivalent(nowhere, sp.cos(x))
 
 
+def test_equivalent_decides_agreement_by_the_compiled_route(monkeypatch):
+    # Both sides are compiled once; a point where they agree needs no exact evaluation, and
+    # a disagreement is confirmed exactly before the answer is False.
+    net = S.SymbolicNetwork((2, 2, 1), "sigmoid")
+    whole = net.whole_gradient(net.W[0][1, 0])
+    chain = net.substitute_forward(net.chain_gradient(1, 2, 1))
+    exact_points = []
+    real = S._exact_values
+    monkeypatch.setattr(S, "_exact_values",
+                        lambda *args: exact_points.append(args[1]) or real(*args))
+    assert S.equivalent(whole, chain, points=3)
+    assert exact_points == []
+    assert not S.equivalent(whole, -chain, points=3)
+    assert len(exact_points) == 1
+
+
+def test_equivalent_falls_back_to_the_exact_route():
+    # mpmath has no DiracDelta, so nothing is compiled and evalf decides every point
+    # (where DiracDelta(x - 100) is 0: the random points stay far below 100).
+    x = sp.Symbol("x", real=True)
+    spike = sp.DiracDelta(x - 100)
+    assert S._compile([x], spike, sp.Integer(0)) is None
+    assert S.equivalent(spike + sp.cosh(x) ** 2, 1 + sp.sinh(x) ** 2)
+    assert not S.equivalent(spike + sp.cosh(x) ** 2, sp.sinh(x) ** 2)
+
+
 def test_equivalent_says_no_to_a_wrong_identity():
     x, y = sp.symbols("x y")
     assert not S.equivalent(sp.exp(x) * y, sp.exp(x) * y + x * sp.Float("1e-20"))
@@ -94,13 +120,13 @@ def test_equivalent_says_no_to_a_wrong_identity():
 def test_whole_expression_equals_chain_rule_for_every_weight(sizes, acts):
     net = S.SymbolicNetwork(sizes, acts)
     for l in range(1, net.n_layers + 1):
-        for p in range(1, sizes[l] + 1):
-            for q in range(1, sizes[l - 1] + 1):
-                whole = net.whole_gradient(net.W[l - 1][p - 1, q - 1])
-                chain = net.substitute_forward(net.chain_gradient(l, p, q))
-                assert S.equivalent(whole, chain, points=2), (l, p, q)
-            bias = net.whole_gradient(net.b[l - 1][p - 1])
-            assert S.equivalent(bias, net.substitute_forward(net.chain_gradient(l, p)),
+        for u in range(1, sizes[l] + 1):
+            for v in range(1, sizes[l - 1] + 1):
+                whole = net.whole_gradient(net.W[l - 1][u - 1, v - 1])
+                chain = net.substitute_forward(net.chain_gradient(l, u, v))
+                assert S.equivalent(whole, chain, points=2), (l, u, v)
+            bias = net.whole_gradient(net.b[l - 1][u - 1])
+            assert S.equivalent(bias, net.substitute_forward(net.chain_gradient(l, u)),
                                 points=2)
 
 
@@ -148,8 +174,8 @@ def test_symbolic_network_validates():
 def test_parameter_order_matches_numpy():
     sym = S.SymbolicNetwork((2, 3, 1))
     names = [str(s) for s in sym.parameters()]
-    assert names[:6] == [f"w^{{(1)}}_{{{p}{q}}}" for p in (1, 2, 3) for q in (1, 2)]
-    assert names[6:9] == [f"b^{{(1)}}_{{{p}}}" for p in (1, 2, 3)]
+    assert names[:6] == [f"w^{{(1)}}_{{{u}{v}}}" for u in (1, 2, 3) for v in (1, 2)]
+    assert names[6:9] == [f"b^{{(1)}}_{{{u}}}" for u in (1, 2, 3)]
     assert len(names) == Network((2, 3, 1), init="zeros").parameters().size
 
 
@@ -199,5 +225,5 @@ def test_two_hidden_layers_brute_force_equals_diff():
 def test_identity_network_delta_is_product_of_transposes():
     lin = SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
     delta1 = lin.W[1].T * lin.W[2].T * (lin.targets - lin.a_expr[3])
-    assert all(equivalent(lin.whole_gradient(lin.W[0][p, q]), -delta1[p] * lin.inputs[q])
-               for p in range(3) for q in range(2))
+    assert all(equivalent(lin.whole_gradient(lin.W[0][u, v]), -delta1[u] * lin.inputs[v])
+               for u in range(3) for v in range(2))

@@ -1,6 +1,6 @@
 """backprop.training: the one loop equals the rule checked every epoch (batch, on-line,
-momentum, stacks, divergence, stopping), stacked training equals one-at-a-time training,
-the seed study, recorded runs and the loss choice."""
+momentum, stacks, divergence, stopping), stacked training equals one-at-a-time training, and
+the loss choice. (Recorded runs and seed studies: tests/test_runs.py.)"""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from backprop.training import (
     TrainingConfig,
     TrainingInputError,
     accuracy,
-    epochs_to_solve,
     make_state,
-    record_run,
     solved_mask,
     start,
     train_epochs,
@@ -119,32 +117,6 @@ def test_only_the_diverging_networks_are_frozen():
 def test_bad_settings_name_the_setting(bad, needle):
     with pytest.raises(TrainingInputError, match=needle):
         make_state(TrainingConfig(**bad), X, T)
-
-
-def test_seed_study_epochs_match_single_runs():
-    cfg = TrainingConfig(hidden=2, eta=4.0, seed=11)
-    study = epochs_to_solve(cfg, X, T, n_networks=40, max_epochs=1500)
-    assert study.epochs.shape == (40,)
-    assert 0 < study.fraction_solved < 1  # XOR with two hidden units sometimes stalls
-    assert study.fraction_stalled == pytest.approx(1 - study.fraction_solved)
-    many = make_state(cfg, X, T, n_networks=40)
-    for n in (int(np.argmax(study.solved)), int(np.argmin(study.solved))):
-        s = make_state(cfg, X, T)
-        s.net = _single(many, n)
-        s.velocity_w = [np.zeros_like(w) for w in s.net.weights]
-        s.velocity_b = [np.zeros_like(b) for b in s.net.biases]
-        train_epochs(s, 1500, stop_when_solved=True)
-        expected = s.epoch if s.status == "solved" else np.inf
-        assert study.epochs[n] == expected
-
-
-def test_record_run_keeps_first_and_last_snapshot():
-    run = record_run(TrainingConfig(eta=2.0), X, T, 300, snapshots=7)
-    assert run.epochs[0] == 0 and run.epochs[-1] == 300
-    assert len(run.weights) == len(run.epochs) == 7
-    assert run.errors.shape == (301,)
-    np.testing.assert_allclose(run.network(-1).error(X, T), run.errors[-1])
-    assert run.flat().shape == (7, 9)
 
 
 def test_accuracy_counts_the_right_side_of_one_half():
@@ -257,15 +229,17 @@ def test_stop_when_solved_stops_at_the_first_solved_epoch(settings):
     assert len(state.errors) == len(errors)
 
 
-def test_seed_study_stops_when_every_network_has_solved_once():
-    cfg = TrainingConfig(hidden=3, eta=2.0, seed=9)
-    study = epochs_to_solve(cfg, X, T, n_networks=12, max_epochs=4000)
-    state = make_state(cfg, X, T, n_networks=12)
-    net, _, diverged, first, epoch, _ = _reference(state.net, 2.0, 4000, until="each")
+def test_stop_when_each_solved_stops_once_every_network_has_solved():
+    state = make_state(TrainingConfig(hidden=3, eta=2.0, seed=9), X, T, n_networks=12)
+    net, errors, diverged, first, epoch, _ = _reference(state.net, 2.0, 4000, until="each")
+    train_epochs(state, 4000, stop_when_each_solved=True)
     assert np.all(np.isfinite(first)) and epoch < 4000
-    np.testing.assert_array_equal(study.epochs, first)
-    np.testing.assert_allclose(study.final_error, net.error(X, T), rtol=1e-13)
-    assert study.median_epochs() == np.median(first)
+    assert state.epoch == epoch
+    np.testing.assert_array_equal(state.first_solved, first)
+    np.testing.assert_allclose(state.error_history, errors, rtol=1e-13)
+    np.testing.assert_allclose(state.net.parameters(), net.parameters(), rtol=1e-13)
+    with pytest.raises(TrainingInputError, match="choose one"):
+        train_epochs(state, 1, stop_when_solved=True, stop_when_each_solved=True)
 
 
 def test_training_never_changes_arrays_the_caller_already_holds():
@@ -300,10 +274,6 @@ def test_cross_entropy_is_a_loss_choice_of_the_loop():
         make_state(TrainingConfig(output="identity", loss="binary_cross_entropy"), X, T)
     with pytest.raises(TrainingInputError, match="unknown loss"):
         make_state(TrainingConfig(loss="hinge"), X, T)
-    soft = record_run(TrainingConfig(output="softmax", loss="categorical_cross_entropy",
-                                     eta=0.5), X, np.hstack([T, 1 - T]), 50, snapshots=3)
-    assert soft.network().loss.name == "categorical_cross_entropy"
-    assert soft.functions == ["sigmoid", "softmax"]
 
 
 def start_state(net, eta=1.0, **kw):

@@ -13,10 +13,10 @@ import sympy as sp
 from .. import symbolic
 from ..network import Network
 from .backpropagation import BACKWARD_PASS
-from .framework import Call, Plan, Ran, Verdict, checker, correct, wrong
+from .framework import Call, Plan, Ran, Verdict, checker, correct, variant_sizes, wrong
 from .judging import compare_layers, judge_expression
 
-__all__ = ["check_bishop_delta", "check_nielsen_deltas"]
+__all__ = ["check_bishop_delta", "check_nielsen_deltas", "check_nielsen_step"]
 
 
 @lru_cache(maxsize=1)
@@ -69,3 +69,58 @@ def check_nielsen_deltas(plan: Plan, nielsen_deltas: Ran) -> Verdict:
                      "first layer.")
     return wrong(f"delta {diff.split()[1]} differs: delta^l = (W^(l+1))^T delta^(l+1) * "
                  "sigma'(z^l), the transpose because Nielsen's vectors are columns.")
+
+
+def _nielsen_plan(rng: np.random.Generator) -> Plan:
+    calls = []
+    for m in (1, 5, 10):
+        n_i, n_j, n_k = variant_sizes(rng)
+        net = Network((n_i, n_j, n_k), "sigmoid", rng=rng, weight_scale=1.0)
+        X = rng.uniform(-1, 1, (m, n_i))
+        T = rng.uniform(0.05, 0.95, (m, n_k))
+        eta = float(rng.choice([0.5, 1.0, 3.0]))
+        grad = net.gradients(X, T)
+
+        def after(rate: float, net: Network = net, grad=grad) -> np.ndarray:
+            moved = net.copy()
+            moved.apply(grad, rate)
+            return moved.parameters()
+
+        calls.append(Call((net, X, T, eta), watch=(0,), want=after(eta / m),
+                          context=net.parameters(), mistakes={
+            "that is a step of the book's summed error, m times Nielsen's: his cost C "
+            "averages over the mini-batch, so divide eta by the batch size": after(eta),
+            "the step is halved once more: the 1/2 of Nielsen's 1/(2n) is already in each "
+            "pattern's cost, like the book's E_p; divide eta by the batch size only":
+                after(eta / (2 * m)),
+            "the step goes uphill: subtract eta times the gradient": after(-eta / m),
+        }))
+    return Plan({"nielsen_step": calls})
+
+
+@checker("ex-notation-4", plan=_nielsen_plan,
+         shortcuts=("backprop.network:Network.train_epoch", "backprop.network:Network.train"))
+def check_nielsen_step(plan: Plan, nielsen_step: Ran) -> Verdict:
+    """``ex-notation-4``: ``nielsen_step(net, X, T, eta)``, one step of Nielsen's
+    mini-batch gradient descent on his mean cost, :math:`w \\leftarrow w - (\\eta/m)
+    \\sum_x \\partial C_x/\\partial w`, written with the book's summed gradients, on batches
+    of one, five and ten patterns of the student's variant (one pattern hides the
+    difference)."""
+    for call, after in zip(plan.calls["nielsen_step"], nielsen_step.after):
+        net = after[0]
+        try:
+            got = np.concatenate([np.ravel(p) for pair in zip(net.weights, net.biases)
+                                  for p in pair]).astype(float)
+        except (AttributeError, TypeError, ValueError):
+            return wrong("`net` is no longer a network: update it in place.")
+        if got.shape == call.want.shape and np.allclose(got, call.want, rtol=1e-9, atol=1e-12):
+            continue
+        if got.shape == call.want.shape and np.array_equal(got, call.context):
+            return wrong("the network did not change: update it in place (net.apply does).")
+        for description, mistake in call.mistakes.items():
+            if got.shape == mistake.shape and np.allclose(got, mistake, rtol=1e-9,
+                                                          atol=1e-12):
+                return wrong(f"close (with a batch of {len(call.args[1])}): {description}.")
+        return wrong(f"with a batch of {len(call.args[1])} patterns the step differs from "
+                     "w - (eta/m) times the gradient summed over the batch.")
+    return correct("the step is Nielsen's on batches of 1, 5 and 10 patterns.")

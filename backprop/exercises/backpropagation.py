@@ -35,7 +35,8 @@ from .judging import (
 __all__ = ["BACKWARD_PASS", "check_backward_deltas", "check_hidden_delta",
            "check_hidden_deltas", "check_linear_hidden_deltas", "check_mazur_bias_gradient",
            "check_mazur_step", "check_online_network_epoch", "check_output_deltas",
-           "check_output_weight_gradient", "check_tanh_bias_gradient", "two_layer_case"]
+           "check_output_weight_gradient", "check_tanh_bias_gradient", "deep_case",
+           "two_layer_case"]
 
 #: The package's backward pass: an answer that calls it has not written its own.
 BACKWARD_PASS = ("backprop.network:Network.backward", "backprop.network:Network.gradients")
@@ -43,15 +44,30 @@ _SIG, _TANH = get_activation("sigmoid"), get_activation("tanh")
 
 
 def two_layer_case(rng: np.random.Generator, hidden: str = "sigmoid",
-                   output: str = "sigmoid") -> tuple[Network, np.ndarray, np.ndarray]:
-    """A two-layer test network of the student's variant (no square weight matrix), a
-    batch of inputs and targets in the output's range."""
+                   output: str = "sigmoid", *, min_outputs: int = 1,
+                   patterns: tuple[int, int] = (3, 7)) -> tuple[Network, np.ndarray, np.ndarray]:
+    """A two-layer test network of the student's variant (no square weight matrix, at least
+    ``min_outputs`` outputs), a batch of ``patterns`` (low, high: drawn like
+    ``rng.integers``) inputs and targets in the output's range: the one test case of the
+    backpropagation checkers."""
     n_i, n_j, n_k = variant_sizes(rng)
+    if n_k < min_outputs:
+        n_k = next(n for n in range(min_outputs, 10) if n not in (n_i, n_j))
     net = Network((n_i, n_j, n_k), [hidden, output], rng=rng, weight_scale=1.0)
-    P = int(rng.integers(3, 7))
-    X = rng.uniform(-1, 1, (P, n_i))
-    T = rng.uniform(0.05 if output == "sigmoid" else -0.9, 0.95, (P, n_k))
+    X = rng.uniform(-1, 1, (int(rng.integers(*patterns)), n_i))
+    T = rng.uniform(0.05 if output == "sigmoid" else -0.9, 0.95, (len(X), n_k))
     return net, X, T
+
+
+def deep_case(rng: np.random.Generator, depth: int) -> tuple[Network, np.ndarray, np.ndarray]:
+    """A sigmoid network with ``depth`` layers of weights of the student's variant (hidden
+    layers of ``n_j``, ``n_j + 1``, ... units, so no weight matrix is square), a batch and
+    targets inside (0, 1)."""
+    n_i, n_j, n_k = variant_sizes(rng)
+    sizes = (n_i, *[n_j + m for m in range(depth - 1)], n_k)
+    net = Network(sizes, "sigmoid", rng=rng, weight_scale=1.0)
+    X = rng.uniform(-1, 1, (int(rng.integers(3, 7)), n_i))
+    return net, X, rng.uniform(0.05, 0.95, (len(X), n_k))
 
 
 # --------------------------------------------------------------------------- book/output-layer
@@ -313,7 +329,7 @@ def check_online_network_epoch(plan: Plan, online_epoch: Ran) -> Verdict:
 @lru_cache(maxsize=1)
 def _linear_gradients() -> tuple[list[list[sp.Expr]], list[sp.Expr]]:
     lin = symbolic.SymbolicNetwork((2, 3, 2, 2), "identity", biases=False)
-    grads = [[plain(lin.whole_gradient(lin.W[0][p, q])) for q in range(2)] for p in range(3)]
+    grads = [[plain(lin.whole_gradient(lin.W[0][u, v])) for v in range(2)] for u in range(3)]
     return grads, [plain(x) for x in lin.inputs]
 
 
@@ -321,8 +337,8 @@ def _linear_gradients() -> tuple[list[list[sp.Expr]], list[sp.Expr]]:
                                       "backprop.symbolic:SymbolicNetwork.chain_gradient"))
 def check_linear_hidden_deltas(plan: Plan, delta1: object) -> Verdict:
     """``ex-any-depth-1``: the first-layer deltas of the linear network (2, 3, 2, 2)
-    without biases; each must satisfy :math:`\\partial E/\\partial w^{(1)}_{pq} =
-    -\\delta_p a_q`, with the gradient differentiated from the whole error by
+    without biases; each must satisfy :math:`\\partial E/\\partial w^{(1)}_{uv} =
+    -\\delta_u a_v`, with the gradient differentiated from the whole error by
     :class:`backprop.symbolic.SymbolicNetwork`."""
     if delta1 is None:
         return Verdict("not yet", "replace None with your three deltas and run the cell "
@@ -334,18 +350,18 @@ def check_linear_hidden_deltas(plan: Plan, delta1: object) -> Verdict:
         return wrong(f"there are 3 hidden units in layer 1, but {len(items)} deltas.")
     grads, inputs = _linear_gradients()
     flipped = True
-    for p in range(3):
-        expr = as_expression(items[p])
+    for u in range(3):
+        expr = as_expression(items[u])
         if expr is None:
-            return wrong(f"delta {p + 1} is not a SymPy expression.")
+            return wrong(f"delta {u + 1} is not a SymPy expression.")
         expr = plain(expr)
-        for q in range(2):
-            if symbolic.equivalent(grads[p][q], -expr * inputs[q]):
+        for v in range(2):
+            if symbolic.equivalent(grads[u][v], -expr * inputs[v]):
                 flipped = False
                 continue
-            if flipped and symbolic.equivalent(grads[p][q], expr * inputs[q]):
+            if flipped and symbolic.equivalent(grads[u][v], expr * inputs[v]):
                 return wrong("close: the sign is flipped; the book's delta is -dE/dnet.")
-            return wrong(f"delta of unit {p + 1} is wrong: it must collect the error through "
+            return wrong(f"delta of unit {u + 1} is wrong: it must collect the error through "
                          "both later layers, W^(2)^T W^(3)^T (t - a^(3)), in that order.")
     return correct("every first-layer delta gives dE/dw = -delta a, exactly.")
 

@@ -16,12 +16,21 @@ import sympy as sp
 
 from .. import symbolic
 from ..gradcheck import numerical_gradient
-from ..perceptron import descend, gate_data, single_layer_error, train_delta_rule, train_perceptron
+from ..perceptron import (
+    delta_rule_gradient,
+    descend,
+    gate_data,
+    single_layer_error,
+    step,
+    train_delta_rule,
+    train_perceptron,
+)
 from .framework import Call, Plan, Ran, Verdict, checker, correct, wrong
 from .judging import as_array, judge_expression, judge_expressions, same_array
 
-__all__ = ["check_bipolar_sigmoid_slope", "check_gradient_descent", "check_online_delta_rule",
-           "check_parity_sums", "check_perceptron_epoch", "check_tanh_delta"]
+__all__ = ["check_batch_step", "check_bipolar_sigmoid_slope", "check_critical_rate",
+           "check_gradient_descent", "check_online_delta_rule", "check_parity_sums",
+           "check_perceptron_epoch", "check_tanh_delta", "check_xor_gates"]
 
 
 # --------------------------------------------------------------------------- book/perceptron
@@ -241,3 +250,180 @@ def check_online_delta_rule(plan: Plan, online_epoch: Ran) -> Verdict:
     drop = single_layer_error(np.zeros_like(W_end), np.zeros_like(b_end), X, T) - \
         single_layer_error(np.asarray(W_end, float), np.asarray(b_end, float), X, T)
     return correct(f"both epochs match the delta rule (the first lowers E by {drop:.3g}).")
+
+
+# --------------------------------------------------------------------------- find the bug
+_XOR_GATES = ("OR", "NAND", "AND")
+
+
+def _gate_unit(value: object, name: str) -> tuple[np.ndarray, float] | str:
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        return f"give {name} as a pair (w, b): two weights and a bias."
+    w, b = as_array(value[0]), as_array(value[1])
+    if w is None or w.size != 2 or b is None or b.size != 1:
+        return f"{name} needs two weights and one bias, (w, b) with w of length 2."
+    return w.astype(float).ravel(), float(b.ravel()[0])
+
+
+@checker("ex-perceptron-4", shortcuts=("backprop.perceptron:xor_by_hand",))
+def check_xor_gates(plan: Plan, xor_gates: object) -> Verdict:
+    """``ex-perceptron-4``: XOR as ``AND(OR, NAND)`` from three hand-set threshold units
+    ``{"OR": (w, b), "NAND": (w, b), "AND": (w, b)}``; each unit must compute its gate with
+    :func:`backprop.perceptron.step` on all four patterns, and with no net input exactly 0
+    (where the answer would hang on the step's convention)."""
+    if xor_gates is None:
+        return Verdict("not yet", "replace None with your three units and run the cell "
+                       "again.")
+    if not isinstance(xor_gates, dict) or set(xor_gates) != set(_XOR_GATES):
+        return wrong("give a dictionary with the three units, keyed 'OR', 'NAND' and 'AND'.")
+    units = {}
+    for name in _XOR_GATES:
+        unit = _gate_unit(xor_gates[name], name)
+        if isinstance(unit, str):
+            return wrong(unit)
+        units[name] = unit
+    X = gate_data("OR")[0]
+    for name in _XOR_GATES:
+        w, b = units[name]
+        net = X @ w + b
+        truth = gate_data(name)[1][:, 0]
+        if np.array_equal(step(net), truth):
+            if np.any(net == 0):
+                return wrong(f"{name} is right, but its net input is exactly 0 at some "
+                             "pattern, so the answer there depends on the step's convention "
+                             "(it fires for net > 0): move the line off the patterns.")
+            continue
+        on_line = [tuple(int(v) for v in x) for x, n in zip(X, net) if n == 0]
+        if on_line and np.array_equal(step(net + 1e-9), truth):
+            return wrong(f"close: {name}'s line passes through the patterns "
+                         f"{', '.join(map(str, on_line))}, where net = 0 and step() gives 0, "
+                         "because the unit fires only for net > 0; move the line (the "
+                         "bias) so that those patterns lie strictly on the firing side.")
+        if name == "NAND" and np.array_equal(step(net), gate_data("NOR")[1][:, 0]):
+            return wrong("close: that unit computes NOR, not NAND: NAND must still fire for "
+                         "(0, 1) and (1, 0).")
+        return wrong(f"the {name} unit does not compute {name} on the four patterns: it "
+                     f"answers {step(net).astype(int).tolist()} where "
+                     f"{truth.astype(int).tolist()} is right.")
+    hidden = np.column_stack([step(X @ units[g][0] + units[g][1]) for g in ("OR", "NAND")])
+    out = step(hidden @ units["AND"][0] + units["AND"][1])
+    if not np.array_equal(out, gate_data("XOR")[1][:, 0]):
+        return wrong("each unit computes its gate, but the output unit must take the OR "
+                     "unit's answer first and the NAND unit's second.")
+    return correct("the three units compute XOR, and every net input stays off the threshold.")
+
+
+def _critical_plan(rng: np.random.Generator) -> Plan:
+    calls = []
+    for _ in range(3):
+        n, P = int(rng.integers(2, 5)), int(rng.integers(8, 25))
+        X = rng.normal(size=(P, n)) @ (np.eye(n) + rng.uniform(-0.8, 0.8, (n, n)))
+        lam = np.linalg.eigvalsh(X.T @ X)
+        sigma = np.linalg.svd(X, compute_uv=False)
+        calls.append(Call((X,), want=2 / lam[-1], mistakes={
+            "that is 2 / lambda_min: np.linalg.eigvalsh sorts the eigenvalues in ascending "
+            "order (np.linalg.eig not at all); take the largest":
+                2 / lam[0],
+            "that is 1 / lambda_max, half the critical rate: |1 - eta lambda| < 1 allows "
+            "eta up to 2 / lambda": 1 / lam[-1],
+            "that divides by the largest singular value of X; the Hessian's eigenvalue is "
+            "its square": 2 / sigma[0],
+            "that divides by the sum of all eigenvalues (the trace): a safe rate, not the "
+            "critical one": 2 / lam.sum(),
+        }))
+    return Plan({"critical_rate": calls})
+
+
+@checker("ex-gradient-descent-4", plan=_critical_plan)
+def check_critical_rate(plan: Plan, critical_rate: Ran) -> Verdict:
+    """``ex-gradient-descent-4``: ``critical_rate(X)``, the learning rate
+    :math:`2/\\lambda_{\\max}(X^{\\mathsf T} X)` above which gradient descent on the linear
+    unit diverges, for three data sets of the student's variant (several inputs, correlated,
+    so that the eigenvalues differ), compared with ``numpy.linalg.eigvalsh``."""
+    for call, got in zip(plan.calls["critical_rate"], critical_rate.values):
+        a = as_array(got)
+        if a is None or a.size != 1:
+            return wrong("return one number, the critical learning rate.")
+        value = float(a.ravel()[0])
+        if abs(value - call.want) <= 1e-9 * call.want:
+            continue
+        for description, mistake in call.mistakes.items():
+            if abs(value - mistake) <= 1e-9 * abs(mistake):
+                return wrong(f"close: {description}.")
+        return wrong(f"for a data set with {call.args[0].shape[1]} inputs you give "
+                     f"{value:.6g}; the critical rate is 2 / lambda_max of X^T X.")
+    return correct("the critical rate is right for 3 data sets.")
+
+
+def _batch_plan(rng: np.random.Generator) -> Plan:
+    calls = []
+    for n_out, n_in in ((1, 2), (2, 2), (3, 2), (2, 3)):
+        X = rng.normal(size=(int(rng.integers(4, 9)), n_in))
+        T = rng.uniform(0.05, 0.95, (len(X), n_out))
+        W, b = rng.uniform(-1, 1, (n_out, n_in)), rng.uniform(-1, 1, n_out)
+        eta = float(rng.choice([0.1, 0.5, 1.0]))
+        gW, gb, delta = _delta_gradient(W, b, X, T)
+        mistakes = {
+            "the step goes uphill: the delta rule adds eta delta^T X":
+                (W + eta * gW, b + eta * gb),
+            "the factor f'(net) = a(1 - a) is missing": _without_slope(W, b, X, T, eta),
+        }
+        if n_out == n_in:                  # the only case where the student's X^T delta fits
+            mistakes["the change is still transposed: X^T delta is (delta^T X)^T, which "
+                     "fits W only because the layer has as many outputs as inputs; the "
+                     "rule is Delta W = eta delta^T X"] = (W + eta * (X.T @ delta),
+                                                           b - eta * gb)
+        calls.append(Call((W, b, X, T, eta), want=(W - eta * gW, b - eta * gb),
+                          mistakes=mistakes))
+    return Plan({"batch_step": calls})
+
+
+def _delta_gradient(W: np.ndarray, b: np.ndarray, X: np.ndarray, T: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return delta_rule_gradient(W, b, X, T)
+
+
+def _without_slope(W: np.ndarray, b: np.ndarray, X: np.ndarray, T: np.ndarray,
+                   eta: float) -> tuple[np.ndarray, np.ndarray]:
+    A = 1 / (1 + np.exp(-(X @ W.T + b)))
+    return W + eta * (T - A).T @ X, b + eta * (T - A).sum(axis=0)
+
+
+def _batch_hint(plan: Plan, index: int, exception: str, message: str) -> str:
+    W = plan.calls["batch_step"][index].args[0]
+    if exception == "ValueError" and ("broadcast" in message or "shape" in message):
+        return (f"Here W has shape {W.shape} (outputs, inputs); the change must have that "
+                "shape too, but X^T delta has the shape (inputs, outputs): the change is "
+                "eta delta^T X.")
+    return ""
+
+
+@checker("ex-delta-rule-4", plan=_batch_plan, hint=_batch_hint,
+         shortcuts=("backprop.perceptron:train_delta_rule",
+                    "backprop.perceptron:delta_rule_gradient"))
+def check_batch_step(plan: Plan, batch_step: Ran) -> Verdict:
+    """``ex-delta-rule-4``: one batch step ``batch_step(W, b, X, T, eta) -> (W, b)`` of the
+    delta rule for a layer of sigmoid units, with one, two and three outputs (one layer as
+    wide as its input, where a transposed change still fits), compared with
+    :func:`backprop.perceptron.delta_rule_gradient`."""
+    for call, out in zip(plan.calls["batch_step"], batch_step.values):
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            return wrong("return a tuple (W, b).")
+        W, b = (as_array(v) for v in out)
+        (W_want, b_want), shape = call.want, call.args[0].shape
+        if W is None or W.shape != shape:
+            got = None if W is None else W.shape
+            return wrong(f"W comes back with shape {got}, but it has shape {shape} (outputs, "
+                         "inputs): X^T delta has the shape (inputs, outputs), and NumPy "
+                         "broadcasts it; the change is eta delta^T X.")
+        if b is None or b.shape != b_want.shape:
+            return wrong(f"b should keep its shape {b_want.shape}: sum delta over the "
+                         "patterns, axis 0.")
+        if same_array(W, W_want) and same_array(b, b_want):
+            continue
+        for description, (W_m, b_m) in call.mistakes.items():
+            if same_array(W, W_m) and same_array(b, b_m):
+                return wrong(f"close: {description}.")
+        return wrong(f"with {shape[0]} output(s) and {shape[1]} inputs the step differs from "
+                     "the batch delta rule W += eta delta^T X, b += eta sum_p delta.")
+    return correct("the batch step matches the delta rule for 1, 2 and 3 outputs.")

@@ -20,8 +20,8 @@ import sympy as sp
 from ..gradcheck import network_numerical_gradient, relative_error
 from ..network import Network, pack
 from ..planted_bugs import planted_gradients
-from .backpropagation import BACKWARD_PASS
-from .framework import Call, Plan, Ran, Verdict, checker, correct, not_yet, variant_sizes, wrong
+from .backpropagation import BACKWARD_PASS, deep_case, two_layer_case
+from .framework import Call, Plan, Ran, Verdict, checker, correct, not_yet, wrong
 from .judging import as_array, as_expression, close, plain_name, same, same_array, symbol_names
 
 __all__ = ["check_best_step", "check_fixed_gradients", "check_gradient_check"]
@@ -108,14 +108,6 @@ def check_best_step(plan: Plan, h_best: object, error_best: object) -> Verdict:
 
 
 # --------------------------------------------------------------------------- exercise 2
-def _case(rng: np.random.Generator, hidden: str = "sigmoid") -> tuple[Network, np.ndarray,
-                                                                      np.ndarray]:
-    n_i, n_j, n_k = variant_sizes(rng)
-    net = Network((n_i, n_j, n_k), [hidden, "sigmoid"], rng=rng, weight_scale=1.0)
-    P = int(rng.integers(3, 7))
-    return net, rng.uniform(-1, 1, (P, n_i)), rng.uniform(0.05, 0.95, (P, n_k))
-
-
 def _unrestored(net: Network, X: np.ndarray, T: np.ndarray, h: float) -> np.ndarray:
     """Central differences by a checker that never puts an entry back: every entry after
     the first is measured at a point moved by -h in all the entries before it."""
@@ -133,10 +125,10 @@ def _unrestored(net: Network, X: np.ndarray, T: np.ndarray, h: float) -> np.ndar
 
 def _checker_plan(rng: np.random.Generator) -> Plan:
     calls = []
-    net, X, T = _case(rng)
+    net, X, T = two_layer_case(rng)
     exact = net.gradients(X, T).flat()
     bug = planted_gradients("hidden deltas without f'(net)", net, X, T)
-    dead, Xd, Td = _case(rng, hidden="relu")
+    dead, Xd, Td = two_layer_case(rng, hidden="relu")
     dead.biases[0][0] = -5.0                       # unit 1 is off for every input: its
     dead.weights[0][0] *= 0.1                      # weights' gradients are exactly 0
     for model, Xc, Tc, analytic, h in ((net, X, T, exact, 1e-6), (net, X, T, bug, 1e-4),
@@ -261,11 +253,7 @@ def _net_slope_gradients(net: Network, X: np.ndarray, T: np.ndarray) -> np.ndarr
 def _fixed_plan(rng: np.random.Generator) -> Plan:
     calls = []
     for depth in (2, 3, 4):
-        n_i, n_j, n_k = variant_sizes(rng)
-        sizes = (n_i, *[n_j + m for m in range(depth - 1)], n_k)
-        net = Network(sizes, "sigmoid", rng=rng, weight_scale=1.0)
-        X = rng.uniform(-1, 1, (int(rng.integers(3, 7)), n_i))
-        T = rng.uniform(0.05, 0.95, (len(X), n_k))
+        net, X, T = deep_case(rng, depth)
         grads = net.gradients(X, T)
         want = grads.flat()
         calls.append(Call((net, X, T), want=want, mistakes={

@@ -9,12 +9,17 @@ and *Beyond XOR* (``book/beyond-xor``). The front end is ``static/playground.js`
   JavaScript port of :class:`~backprop.network.Network` (same seed, same initial weights);
 * in Jupyter, :class:`Playground` (an ``anywidget``) trains with
   :func:`backprop.training.train_epochs` and sends the page only weights and errors.
+
+*Why one layer is not enough* (``book/perceptron``) uses the same module's perceptron mode:
+:func:`static_perceptron` in the book, :class:`PerceptronPlayground` in Jupyter
+(:mod:`backprop.playground.perceptron`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .perceptron import perceptron_run, static_perceptron
 from .spec import (
     DEFAULTS,
     PRESETS,
@@ -31,15 +36,16 @@ from .spec import (
 #: The folder holding playground.js and playground.css (package data).
 STATIC = Path(__file__).with_name("static")
 
-__all__ = ["DEFAULTS", "PRESETS", "STATIC", "Playground", "PlaygroundSettingsError",
-           "StaticPlayground", "make_data", "page_spec", "settings_for", "static_playground",
+__all__ = ["DEFAULTS", "PRESETS", "STATIC", "PerceptronPlayground", "Playground",
+           "PlaygroundSettingsError", "StaticPlayground", "make_data", "page_spec",
+           "perceptron_run", "settings_for", "static_perceptron", "static_playground",
            "training_config", "validate_settings"]
 
 
 def __getattr__(name: str) -> object:
     # The widget needs anywidget; the static book's build does not, so import it on demand.
-    if name == "Playground":
-        from .widget import Playground
+    if name in ("Playground", "PerceptronPlayground"):
+        from . import widget
 
-        return Playground
+        return getattr(widget, name)
     raise AttributeError(f"module 'backprop.playground' has no attribute {name!r}")

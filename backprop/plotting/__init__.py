@@ -14,16 +14,21 @@
   (``book/error-landscapes``)
 * :mod:`~backprop.plotting.graphs` - computational graphs with values and gradients, and
   the cost of the routes to a gradient (``book/computational-graphs``)
-* :mod:`~backprop.plotting.players` - the perceptron chapter's kernel-free player
-  (``book/perceptron``); the training chapters' interaction is :mod:`backprop.playground`
 
+Interaction is not here: it is drawn in the browser by :mod:`backprop.playground`.
 Functions take an optional ``ax`` so that a chapter can place a figure in its own layout,
 and return what they drew on. Nothing here computes anything a chapter needs to check: the
 numbers come from :mod:`backprop.network`, :mod:`backprop.symbolic`, :mod:`backprop.training`
 and :mod:`backprop.gradcheck`. Every name below is importable from ``backprop.plotting``.
 """
 
-from .boundaries import data_extent, draw_decision_boundary, draw_error_curve, hidden_unit_line
+from .boundaries import (
+    data_extent,
+    draw_decision_boundary,
+    draw_error_curve,
+    draw_stall_sweep,
+    hidden_unit_line,
+)
 from .checks import (
     SCHEME_COLOURS,
     plot_entry_errors,
@@ -40,13 +45,13 @@ from .diagrams import (
 )
 from .graphs import draw_graph, plot_gradient_costs
 from .landscapes import draw_landscape_contours, draw_landscape_surface
-from .players import perceptron_animation_html
 from .single_layer import draw_error_surface, draw_threshold_unit
 from .style import (
     BOUNDARY_CMAP,
     CLASS_COLOURS,
     ERROR_AXIS_MAX,
     HIDDEN_LINE_COLOURS,
+    MEDIAN_COLOUR,
     PATH_COLOUR,
     PATH_FILL,
     QUIET_COLOUR,
@@ -55,13 +60,12 @@ from .style import (
 )
 
 __all__ = [
-    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "PATH_COLOUR",
-    "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR", "XOR_EXTENT", "Highlight",
-    "data_extent",
-    "draw_decision_boundary", "draw_error_curve", "draw_error_flow", "draw_error_surface",
-    "draw_graph", "draw_landscape_contours", "draw_landscape_surface", "draw_network",
-    "draw_threshold_unit", "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
-    "perceptron_animation_html", "plot_entry_errors", "plot_gradient_costs",
-    "plot_route_agreement", "plot_step_errors",
-    "show_equation",
+    "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "MEDIAN_COLOUR",
+    "PATH_COLOUR", "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR",
+    "XOR_EXTENT", "Highlight", "data_extent", "draw_decision_boundary", "draw_error_curve",
+    "draw_error_flow", "draw_error_surface", "draw_graph", "draw_landscape_contours",
+    "draw_landscape_surface", "draw_network", "draw_stall_sweep", "draw_threshold_unit",
+    "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
+    "plot_entry_errors", "plot_gradient_costs",
+    "plot_route_agreement", "plot_step_errors", "show_equation",
 ]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import NullFormatter
 
 from ..landscapes import decision_grid
 from ..network import Network
@@ -18,6 +19,7 @@ from .style import (
     CLASS_COLOURS,
     ERROR_AXIS_MAX,
     HIDDEN_LINE_COLOURS,
+    MEDIAN_COLOUR,
     WEIGHT_COLOUR,
     XOR_EXTENT,
 )
@@ -90,7 +92,7 @@ def draw_decision_boundary(
                    linewidths=1.2 if point_size >= 40 else 0.3, zorder=5, gid="points")
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("$a_1$")  # the inputs, in the notation table's letter
+    ax.set_xlabel("$a_1$")  # the inputs, named as in the notation table
     ax.set_ylabel("$a_2$")
     ax.set_aspect("equal")
     return ax
@@ -115,4 +117,32 @@ def draw_error_curve(errors: np.ndarray, *, ax: Axes | None = None, label: str |
     ax.set_xlabel("epoch")
     ax.set_ylabel("error $E$")
     ax.grid(alpha=0.3, which="both")
+    return ax
+
+
+def draw_stall_sweep(xs: Sequence[float], stalled: Sequence[float], median_epochs: Sequence[float],
+                     *, ax: Axes | None = None, xlabel: str = "", log: bool = False) -> Axes:
+    """How a setting (hidden units, learning rate) changes XOR training over many seeds: the
+    fraction of networks not solved (red, left axis) and the median epochs to solve (blue,
+    right axis), both from zero so that their heights compare honestly
+    (``book/training-xor``). The x axis is ticked at the values tried (logarithmic with
+    ``log``). Returns the left axes; artists ``"stalled"`` and ``"median-epochs"``.
+    """
+    if len(stalled) != len(xs) or len(median_epochs) != len(xs):
+        raise ValueError(f"{len(xs)} settings but {len(stalled)} stall fractions and "
+                         f"{len(median_epochs)} medians: give one of each per setting")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.4, 3.0))
+    ax.plot(xs, stalled, "o-", color=WEIGHT_COLOUR, gid="stalled")
+    ax.set_ylabel("fraction not solved", color=WEIGHT_COLOUR)
+    ax.set_xlabel(xlabel)
+    ax.set_ylim(0, 1.1 * max(max(stalled), 1e-9))
+    twin = ax.twinx()
+    twin.plot(xs, median_epochs, "s--", color=MEDIAN_COLOUR, gid="median-epochs")
+    twin.set_ylabel("median epochs to solve", color=MEDIAN_COLOUR)
+    twin.set_ylim(0, 1.1 * np.nanmax(median_epochs))
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded minor labels
+    ax.set_xticks(xs, [f"{x:g}" for x in xs])
     return ax

@@ -31,7 +31,7 @@ def plot_route_agreement(
     if len(indices) != len(comparisons):
         raise ValueError(f"{len(indices)} index arrays given for {len(comparisons)} networks")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.4))
+        _, ax = plt.subplots(figsize=(6.7, 3.4))
     x = np.arange(len(comparisons))
     tiny = np.finfo(float).tiny  # an exact agreement (difference 0) still needs a place
     for route, marker, colour, name in (("sympy", "o", "#2c7fb8", "SymPy (whole expression)"),

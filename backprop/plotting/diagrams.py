@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.patches import Circle, FancyBboxPatch
 
+from ..network import check_sizes
 from .style import PATH_COLOUR, PATH_FILL, QUIET_COLOUR, WEIGHT_COLOUR
 
 Edge = tuple[int, int, int]  # (l, p, q): W^(l)_{pq}, into unit p of layer l from unit q
@@ -34,18 +37,6 @@ class Highlight:
     notes: Mapping[Unit, str] = field(default_factory=dict)
 
 
-def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
-    try:
-        out = tuple(int(s) for s in sizes)
-    except (TypeError, ValueError):
-        raise ValueError(f"sizes must be a sequence of unit counts such as (2, 3, 2); "
-                         f"got {sizes!r}") from None
-    if len(out) < 2 or any(s < 1 for s in out):
-        raise ValueError(f"sizes must list at least an input and an output layer, each with "
-                         f"one or more units; got {sizes!r}")
-    return out
-
-
 def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
     if not 1 <= p <= sizes[layer]:
         raise ValueError(f"{name} = {p} is not a unit of layer {layer}, which has units "
@@ -55,7 +46,7 @@ def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
 def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
     """The single path :math:`w_{kj} \\to \\mathrm{net}_k \\to a_k \\to E` of an output
     weight (``book/output-layer``); ``k`` and ``j`` count from 1."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     _check_unit(sizes, L, k, "k")
     _check_unit(sizes, L - 1, j, "j")
@@ -70,7 +61,7 @@ def output_weight_path(sizes: Sequence[int], k: int, j: int) -> Highlight:
 def hidden_weight_paths(sizes: Sequence[int], j: int, i: int) -> Highlight:
     """Every path from a weight :math:`w_{ji}` of the last hidden layer to the error: through
     :math:`a_j` into *every* output unit ``k`` (``book/hidden-layer``)."""
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if L < 2:
         raise ValueError(f"a network with sizes {sizes} has no hidden layer; give at least "
@@ -115,7 +106,7 @@ def draw_network(
     orange. Every line carries a ``gid`` (``"edge-l-p-q"``, ``"error-k"``) so tests can find
     it. Used by ``book/output-layer`` and ``book/hidden-layer``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     hl = Highlight() if highlight is None else highlight
     L = len(sizes) - 1
     if layer_names is None:
@@ -192,12 +183,17 @@ def draw_network(
 
 def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
                     deltas: Sequence[np.ndarray], *, ax: Axes | None = None) -> Axes:
-    """Draw :math:`\\delta^{(l)}` for one pattern flowing from the outputs to layer 1.
+    """Draw :math:`\\delta^{(l)}` for one pattern flowing from the outputs down to layer 1.
 
     ``weights[l - 1]`` is :math:`W^{(l)}` and ``deltas[l - 1]`` is :math:`\\delta^{(l)}` (a
-    vector of ``sizes[l]`` numbers). Arrows carry ``gid="flow-l-p-q"``, units ``"delta-l-p"``.
+    vector of ``sizes[l]`` numbers). Units of layers 1..L are shaded by :math:`|\\delta|`
+    (with a colour bar); an arrow from unit ``p`` of layer ``l`` to unit ``q`` of layer
+    ``l - 1`` is as wide as its term :math:`|w^{(l)}_{pq}\\,\\delta^{(l)}_p|` of
+    :math:`\\delta^{(l-1)}_q` (``book/any-depth``). The inputs have no delta, so the weights
+    into layer 1 are plain lines. Arrows carry ``gid="flow-l-p-q"`` (``l >= 2``), those lines
+    ``"weight-1-p-q"`` and units ``"delta-l-p"``.
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_sizes(sizes)
     L = len(sizes) - 1
     if len(weights) != L or len(deltas) != L:
         raise ValueError(f"need {L} weight matrices and {L} delta vectors for sizes {sizes}")
@@ -205,29 +201,36 @@ def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
         _, ax = plt.subplots(figsize=(2.0 * L + 2.0, 0.8 * max(sizes) + 1.4))
     pos = _positions(sizes)
     flows = [np.abs(np.asarray(weights[l]) * np.asarray(deltas[l])[:, None]) for l in range(L)]
-    biggest = max(float(f.max()) for f in flows) or 1.0
-    dmax = max(float(np.abs(d).max()) for d in deltas) or 1.0
+    biggest = max((float(f.max()) for f in flows[1:]), default=0.0) or 1.0
+    norm = Normalize(0.0, max(float(np.abs(d).max()) for d in deltas) or 1.0)
     cmap = plt.get_cmap("Reds")
-    for l in range(1, L + 1):
+    for p in range(sizes[1]):
+        for q in range(sizes[0]):
+            a, b = pos[0][q] + [0.2, 0], pos[1][p] - [0.2, 0]
+            ax.plot([a[0], b[0]], [a[1], b[1]], color=QUIET_COLOUR, lw=0.9, zorder=1,
+                    gid=f"weight-1-{p + 1}-{q + 1}")
+    for l in range(2, L + 1):
         for p in range(sizes[l]):
             for q in range(sizes[l - 1]):
                 share = flows[l - 1][p, q] / biggest
                 ax.annotate("", xy=pos[l - 1][q] + [0.22, 0], xytext=pos[l][p] - [0.22, 0],
                             arrowprops={"arrowstyle": "-|>", "lw": 0.4 + 4.0 * share,
-                                        "color": cmap(0.35 + 0.6 * share),
+                                        "color": WEIGHT_COLOUR, "alpha": 0.35 + 0.65 * share,
                                         "shrinkA": 0, "shrinkB": 0},
-                            zorder=1, gid=f"flow-{l}-{p + 1}-{q + 1}")
+                            zorder=2, gid=f"flow-{l}-{p + 1}-{q + 1}")
     for l, layer in enumerate(pos):
         for p, (x, y) in enumerate(layer):
-            size = 0.0 if l == 0 else abs(float(deltas[l - 1][p])) / dmax
-            ax.add_patch(Circle((x, y), 0.2, facecolor=cmap(size) if l else "white",
-                                edgecolor="#555555", zorder=4, gid=f"delta-{l}-{p + 1}"))
+            fill = cmap(norm(abs(float(deltas[l - 1][p])))) if l else "white"
+            ax.add_patch(Circle((x, y), 0.2, facecolor=fill, edgecolor="#555555", zorder=4,
+                                gid=f"delta-{l}-{p + 1}"))
     bottom = min(float(layer[:, 1].min()) for layer in pos)
     for l in range(L + 1):
-        label = "inputs" if l == 0 else f"$\\delta^{{({l})}}$"
+        label = "inputs\n(no delta)" if l == 0 else f"$\\delta^{{({l})}}$"
         ax.text(_LAYER_GAP * l, bottom - 0.4, label, ha="center", va="top")
     ax.set_xlim(-0.5, _LAYER_GAP * L + 0.5)
-    ax.set_ylim(bottom - 0.9, -bottom + 0.4)
+    ax.set_ylim(bottom - 1.1, -bottom + 0.4)
     ax.set_aspect("equal")
     ax.axis("off")
+    bar = ax.figure.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.7, pad=0.02)
+    bar.set_label(r"$|\delta^{(l)}_p|$")
     return ax

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from .boundaries import hidden_unit_line
-from .style import CLASS_COLOURS
+from .style import CLASS_COLOURS, THRESHOLD_FILLS
 
 
 def draw_threshold_unit(X: np.ndarray, T: np.ndarray, w: Sequence[float], b: float, *,
@@ -29,7 +29,7 @@ def draw_threshold_unit(X: np.ndarray, T: np.ndarray, w: Sequence[float], b: flo
                          np.linspace(extent[2], extent[3], 120))
     on = (w[0] * g1 + w[1] * g2 + b) > 0
     ax.contourf(g1, g2, on.astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=["#ffffff", "#fde0c5"], zorder=0)
+                colors=list(THRESHOLD_FILLS), zorder=0)
     pts = hidden_unit_line(np.asarray(w, dtype=float), float(b), extent)
     if len(pts):  # no line when both weights are zero: every pattern gets the same class
         ax.plot(pts[:, 0], pts[:, 1], color="#333333", lw=2, gid="decision-line")
@@ -49,10 +49,12 @@ def draw_threshold_unit(X: np.ndarray, T: np.ndarray, w: Sequence[float], b: flo
 
 def draw_error_surface(w1: np.ndarray, w2: np.ndarray, errors: np.ndarray, *,
                        paths: Mapping[str, np.ndarray] | None = None, ax: Axes | None = None,
-                       title: str | None = None, levels: int = 25) -> Axes:
+                       title: str | None = None, levels: int = 25,
+                       colorbar_label: str = "error $E$") -> Axes:
     """Filled contours of an error over two weights, with optional descent paths drawn on
-    top (``book/gradient-descent``, ``book/delta-rule``). Paths leaving the window are
-    clipped to it."""
+    top (``book/gradient-descent``, ``book/delta-rule``), with a colour bar labelled
+    ``colorbar_label`` (say what is drawn, e.g. :math:`\\log_{10} E`). Paths leaving the window
+    are clipped to it."""
     errors = np.asarray(errors, dtype=float)
     if errors.shape != (len(w2), len(w1)):
         raise ValueError(f"errors must have shape (len(w2), len(w1)) = {(len(w2), len(w1))}; "
@@ -60,7 +62,7 @@ def draw_error_surface(w1: np.ndarray, w2: np.ndarray, errors: np.ndarray, *,
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3.6))
     cs = ax.contourf(w1, w2, errors, levels=levels, cmap="viridis")
-    plt.colorbar(cs, ax=ax, label="$E$")
+    ax.figure.colorbar(cs, ax=ax, label=colorbar_label)
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.4, color=plt.get_cmap("autumn")(i / 3),

@@ -1,19 +1,15 @@
-"""Serve MathJax and the widget embedder from the built book instead of a CDN.
+"""Serve MathJax from the built book instead of a CDN.
 
 Jupyter Book injects every ``.js`` file under the source ``_static/`` into every page, so
-the vendored trees live elsewhere (``vendor/`` and the ``django-static-mathjax`` wheel) and
-this extension copies them into ``_build/html/_static/`` once the HTML is written. The
-configuration points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at those copies.
+MathJax lives elsewhere (the ``django-static-mathjax`` wheel) and this extension copies it
+into ``_build/html/_static/mathjax/`` once the HTML is written; the configuration points
+``mathjax_path`` at that copy.
 
-Each page that embeds widgets also gets two per-page fixes, because a page's location
-decides what a relative URL means: the widget manager's ``data-jupyter-widgets-cdn`` (where
-it would fetch a widget module it lacks) is made relative to that page, and RequireJS is told
-where the manager's own files are, so the icon fonts it loads come from ``_static`` instead of
-``<page folder>/@jupyter-widgets/html-manager/dist/`` (a 404 on every chapter).
-
-Pages that load MathJax also get ``mathjax2_compat.js`` (next to this file): the widget
-manager typesets with MathJax 2's ``MathJax.Hub.Queue``, which MathJax 3 lacks. A page with
-widgets loads MathJax even when its text has no math, for the widgets' labels.
+The book embeds no Jupyter widgets: its interaction is the playground's own front end
+(``backprop/playground/``, served by ``playground_assets.py``), so no widget manager or
+RequireJS is shipped, and ``nb_ipywidgets_js`` is empty, which keeps myst-nb from loading its
+CDN defaults on a page that would display a widget (``tests/test_book_build.py`` fails on
+such a page).
 
 It also drops sphinx-thebe's loader from every page while the "Live code" (Thebe) button is
 off: Jupyter Book always adds sphinx-thebe, whose inline script names thebe's CDN URL, and an
@@ -28,16 +24,9 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-ROOT = Path(__file__).resolve().parents[2]
-VENDOR = ROOT / "vendor"
 # Only what tex-chtml.js loads: the component itself, the CHTML fonts, the TeX extensions
 # it may \require, and the menu/accessibility code it pulls in on demand.
 MATHJAX_PARTS = ["tex-chtml.js", "input", "output/chtml", "ui", "a11y", "sre", "adaptors"]
-COMPAT = "mathjax2_compat.js"  # next to this file; copied to _static/
-WIDGET_DIR = "_static/vendor/html-manager"
-# Where RequireJS finds the widget manager's files, made absolute from the page's own URL.
-REQUIRE_PATHS = """require.config({{paths: {{"@jupyter-widgets/html-manager/dist":
-  new URL("{path}", document.baseURI).href}}}});"""
 
 
 def _mathjax_source() -> Path:
@@ -69,9 +58,6 @@ def copy_assets(app: Sphinx, exception: Exception | None) -> None:
     mathjax = _mathjax_source()
     for part in MATHJAX_PARTS:
         _copy(mathjax / part, static / "mathjax" / part)
-    _copy(VENDOR / "requirejs" / "require.js", static / "vendor" / "require.js")
-    _copy(VENDOR / "html-manager", static / "vendor" / "html-manager")
-    _copy(Path(__file__).with_name(COMPAT), static / COMPAT)
 
 
 def _thebe_enabled(app: Sphinx) -> bool:
@@ -92,42 +78,7 @@ def drop_thebe_scripts(app: Sphinx, pagename: str, templatename: str, context: d
     context["script_files"][:] = [js for js in context["script_files"] if not is_thebe(js)]
 
 
-def localise_widget_manager(app: Sphinx, pagename: str, templatename: str, context: dict,
-                            doctree: object) -> None:
-    scripts = context.get("script_files")
-    if not scripts or "pathto" not in context:
-        return
-    mathjax_path = str(app.config.mathjax_path)
-    mathjax = [js for js in scripts
-               if str(getattr(js, "filename", "") or "").endswith(mathjax_path)]
-    embeds = [js for js in scripts
-              if str(getattr(js, "filename", "") or "").endswith("html-manager/embed-amd.js")]
-    if embeds and not mathjax:
-        # Widget labels may hold math even on a page whose text has none.
-        src = mathjax_path if "://" in mathjax_path else f"_static/{mathjax_path}"
-        mathjax = [type(embeds[0])(src, priority=500, defer="defer")]
-        scripts.append(mathjax[0])
-    if mathjax:
-        # Deferred scripts run in document order: this one right after MathJax itself.
-        at = scripts.index(mathjax[0]) + 1
-        scripts.insert(at, type(mathjax[0])(f"_static/{COMPAT}", priority=mathjax[0].priority,
-                                            defer="defer"))
-    for i, js in enumerate(scripts):
-        name = str(getattr(js, "filename", "") or "")
-        if not name.endswith("html-manager/embed-amd.js"):
-            continue
-        here = context["pathto"](WIDGET_DIR, 1)
-        attrs = {**js.attributes, "data-jupyter-widgets-cdn": here + "/"}
-        priority = getattr(js, "priority", 500)
-        asset = type(js)
-        scripts[i] = asset(name, priority=priority, **attrs)
-        scripts.insert(i, asset(None, priority=priority, body=REQUIRE_PATHS.format(path=here)))
-        return
-
-
 def setup(app: Sphinx) -> dict:
-    # After myst-nb (priority 500) has added the page's widget scripts.
-    app.connect("html-page-context", localise_widget_manager, priority=900)
     app.connect("build-finished", copy_assets)
     app.connect("html-page-context", drop_thebe_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -6,8 +6,9 @@
 //
 // * LocalDriver trains in the page with the JavaScript port below of backprop.Network's
 //   forward and backward pass (the static book has no kernel);
-// * KernelDriver asks the Python side of backprop.playground.Playground (an anywidget) to
-//   train with backprop.training and receives only the new weights and errors.
+// * KernelDriver receives the frames that the Python side of backprop.playground.Playground
+//   (an anywidget) trains with backprop.training and pushes, paced to the display: only the
+//   new weights and errors.
 //
 // The port follows backprop/network.py and backprop/training.py operation by operation, and
 // its random numbers are NumPy's: default_rng(seed) is SeedSequence + PCG64, ported below,
@@ -509,7 +510,11 @@ function hashOf(s, base) {
 }
 
 // ====================================================================== drivers
-/** Trains in the page with the port above. */
+// A driver trains and hands the playground frames: reset(s), live(s), step(epochs) (one
+// frame now), and, while the page plays, play(fps) / tick(epochs) each display frame /
+// pause(). Listeners: reset, frame, error, and waiting (true while frames are overdue).
+
+/** Trains in the page with the port above: each display frame trains one frame. */
 export class LocalDriver {
   constructor(spec) { this.spec = spec; this.listeners = {}; }
   on(name, f) { this.listeners[name] = f; }
@@ -527,8 +532,11 @@ export class LocalDriver {
   }
 
   live(s) { if (this.run) { this.run.eta = s.eta; this.run.momentum = s.mom; this.run.mode = s.upd; } }
+  play() {}
+  pause() {}
+  tick(epochs) { this.step(epochs); }
 
-  train(epochs) {
+  step(epochs) {
     const r = this.run;
     if (!r || r.status === "diverged") return;
     const t0 = performance.now();
@@ -545,36 +553,127 @@ export class LocalDriver {
   }
 }
 
-/** Sends settings to the kernel and receives weights and errors through the anywidget
- *  model's traits: "run" after each reset, "frame" after each trained frame, "error". */
+// Acknowledgements at most this often: each is a message to the kernel, and each message the
+// kernel handles makes JupyterLab redraw its busy/idle indicators (and the tab's icon).
+const ACK_MS = 250;
+const OVERDUE_MS = 1500;  // a playing page without a frame for this long says it is waiting
+const RESEND_MS = 3000;   // and asks the kernel to play again this often
+const QUEUED = 4;         // frames kept waiting for their display frame (about 70 ms at 60 Hz)
+
+/**
+ * The kernel trains (backprop.playground.Playground, an anywidget); this receives its frames
+ * as custom messages (the parameters as a binary buffer) and the run as the trait "run".
+ * While playing, the kernel pushes frames paced to the display and the page draws one per
+ * display frame, acknowledging what it drew every ACK_MS, so that the kernel never runs ahead of what
+ * the page can draw. `pushes = false` makes the page ask for each frame instead (up to four
+ * requests in flight): the design this replaced, kept for benchmarks/playground_fps.py.
+ */
 export class KernelDriver {
   constructor(model) {
     this.model = model;
     this.listeners = {};
+    this.pushes = true;
+    this.playing = false;
     this.inFlight = 0;
+    this.runId = null;
+    this.queue = [];
+    this.delivered = 0;
+    this.acked = 0;
     this.handlers = {
       "change:run": () => {
         const r = model.get("run");
-        this.inFlight = 0;
+        this.runId = r.n;
+        this.inFlight = 0; this.queue = []; this.delivered = 0; this.acked = 0;
         this.listeners.reset({ data: r.data, sizes: r.sizes, functions: r.functions, theta: Float64Array.from(r.theta), weightsFrom: "backprop.training.make_state in the kernel" });
       },
-      "change:frame": () => {
-        const f = model.get("frame");
-        this.inFlight = Math.max(0, this.inFlight - 1);
-        this.listeners.frame({ epoch: f.epoch, theta: f.theta ? Float64Array.from(f.theta) : null, status: f.status, train: f.train ?? NaN, test: f.test ?? NaN, ms: f.ms, kernel: true });
-      },
+      "msg:custom": (msg, buffers) => this.receive(msg, buffers),
       "change:error": () => { this.inFlight = 0; if (model.get("error")) this.listeners.error(model.get("error")); },
     };
     for (const [name, f] of Object.entries(this.handlers)) model.on(name, f);
   }
+
   on(name, f) { this.listeners[name] = f; }
   send(content) { this.model.send(content); }
-  reset(s) { this.inFlight = 0; this.send({ type: "reset", settings: s }); }
+
+  receive(msg, buffers) {
+    if (!msg || msg.type !== "frame" || msg.run !== this.runId) return;  // a frame of an earlier run
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.lastArrival = performance.now();
+    if (this.waiting) { this.waiting = false; this.listeners.waiting?.(false); }
+    let theta = null;
+    if (buffers && buffers.length) {
+      const b = buffers[0], view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      theta = new Float64Array(b.byteLength / 8);
+      for (let i = 0; i < theta.length; i++) theta[i] = view.getFloat64(8 * i, true);
+    }
+    const frame = { seq: msg.seq, epoch: msg.epoch, theta, status: msg.status, train: msg.train ?? NaN, test: msg.test ?? NaN, ms: msg.ms, kernel: true };
+    if (this.playing && this.pushes) this.queue.push(frame);
+    else this.deliver([frame]);
+  }
+
+  deliver(frames) {
+    if (!frames.length) return;
+    for (const f of frames) this.listeners.frame(f);
+    this.delivered = frames[frames.length - 1].seq;
+    if (!this.playing || performance.now() - (this.ackedAt || 0) >= ACK_MS) this.ack();
+  }
+
+  ack() {
+    if (this.delivered <= this.acked) return;
+    this.acked = this.delivered;
+    this.ackedAt = performance.now();
+    this.send({ type: "ack", run: this.runId, seq: this.delivered });
+  }
+
+  reset(s) {
+    this.playing = false; this.inFlight = 0; this.queue = [];
+    this.send({ type: "reset", settings: s });
+  }
+
   live(s) { this.send({ type: "live", settings: s }); }
-  // Up to four requests in flight: the round trip to the kernel (tens of milliseconds on a
-  // busy machine) is hidden behind the frames already asked for.
-  train(epochs) { if (this.inFlight < 4) { this.inFlight += 1; this.send({ type: "train", epochs }); } }
-  dispose() { for (const [name, f] of Object.entries(this.handlers)) this.model.off(name, f); }
+
+  play(fps) {
+    this.fps = fps;
+    this.lastArrival = this.lastAsked = performance.now();
+    if (!this.pushes) { this.playing = true; return; }
+    this.send({ type: "play", fps });
+    this.playing = true;
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    if (this.pushes) this.send({ type: "pause" });
+    // What arrived is shown at once: the page stops at the kernel's latest frame.
+    this.deliver(this.queue.splice(0));
+    this.ack();
+    if (this.waiting) { this.waiting = false; this.listeners.waiting?.(false); }
+  }
+
+  // One display frame while playing.
+  tick(epochs, fps) {
+    const now = performance.now();
+    if (!this.pushes) { this.step(epochs); return; }
+    if (Math.abs(fps - this.fps) > 0.15 * this.fps) { this.fps = fps; this.send({ type: "play", fps }); }
+    if (this.queue.length) {
+      // The next frame. Frames arrive unevenly (a busy machine delays some and then sends
+      // two at once), so up to QUEUED wait their turn; beyond that (the kernel paces a little
+      // faster than the display) the older ones are applied without being drawn.
+      this.deliver(this.queue.splice(0, this.queue.length > QUEUED ? this.queue.length - QUEUED + 1 : 1));
+    } else if (now - this.lastArrival > OVERDUE_MS) {
+      if (!this.waiting) { this.waiting = true; this.listeners.waiting?.(true); }
+      // The kernel may have stopped (it stops when a page stops acknowledging): ask again.
+      if (now - this.lastAsked > RESEND_MS) { this.lastAsked = now; this.send({ type: "play", fps }); }
+    }
+  }
+
+  // One frame on request: the step button (or every display frame with pushes = false).
+  step(epochs) { if (this.inFlight < 4) { this.inFlight += 1; this.send({ type: "train", epochs }); } }
+
+  dispose() {
+    if (this.playing && this.pushes) this.send({ type: "pause" });
+    for (const [name, f] of Object.entries(this.handlers)) this.model.off(name, f);
+  }
 }
 
 // ====================================================================== colours
@@ -651,7 +750,11 @@ export class Playground {
     this.resizeObserver.observe(this.root);
     driver.on("reset", (r) => this.onReset(r));
     driver.on("frame", (f) => this.onFrame(f));
-    driver.on("error", (m) => { this.awaiting = false; this.say(m, "error"); this.kick(); });
+    driver.on("error", (m) => { this.awaiting = false; this.pause(); this.say(m, "error"); this.kick(); });
+    driver.on("waiting", (on) => {
+      if (on) this.say("Waiting for the kernel: it is busy (another cell is running?) or has stopped. Training goes on when it answers.", "warning");
+      else if (this.message.textContent.startsWith("Waiting for the kernel")) this.say("", "");
+    });
     if (useHash) {
       // A link in the text to "#pg:seed=11" applies those settings to this playground.
       this.onHash = () => {
@@ -686,7 +789,7 @@ export class Playground {
     };
     this.playButton = button("▶ play", "Play or pause training (keyboard: Enter or Space on this button)", () => this.toggle());
     this.playButton.setAttribute("aria-pressed", "false");
-    button("step", "Train one frame's epochs", () => { this.pause(); this.trainFrame(); });
+    button("step", "Train one frame's epochs", () => { this.pause(); if (!this.diverged) this.driver.step(this.s.speed); });
     button("reset", "New initial weights from the settings", () => this.restart());
     this.epochText = document.createElement("span");
     this.epochText.className = "bp-epoch";
@@ -907,7 +1010,9 @@ export class Playground {
       this.pause();
       this.say(`Stopped at ${MAX_EPOCHS} epochs; press reset to start again.`, "warning");
     }
-    this.syncInspect();
+    // The trajectory slider moves four times a second while playing: moving it lays out the
+    // page, which costs a large page (JupyterLab) a good part of a frame.
+    if (!this.playing || performance.now() - (this.inspectSynced || 0) > 250) this.syncInspect();
     // A step (not playing) shows the slice through the new weights at once.
     if (!this.playing) this.scheduleLandscape(0);
     this.dirty = true;
@@ -919,6 +1024,7 @@ export class Playground {
   play() {
     if (this.diverged) { this.say("This run diverged; press reset (after lowering the learning rate) to train again.", "error"); return; }
     this.playing = true;
+    this.driver.play(this.displayRate());
     this.playButton.textContent = "❚❚ pause";
     this.playButton.setAttribute("aria-pressed", "true");
     this.kick();
@@ -927,15 +1033,21 @@ export class Playground {
   pause() {
     if (!this.playing) return;
     this.playing = false;
+    this.driver.pause();
     this.playButton.textContent = "▶ play";
     this.playButton.setAttribute("aria-pressed", "false");
     this.scheduleLandscape(0);
+    this.syncInspect();
     this.describe(true);
   }
 
-  trainFrame() {
-    if (this.diverged) return;
-    this.driver.train(this.s.speed);
+  // The display's frame rate, from the intervals between recent animation frames (60 until
+  // there are enough): the kernel paces its frames to it.
+  displayRate() {
+    const dts = this.intervals || [];
+    if (dts.length < 20) return 60;
+    const sorted = [...dts].sort((a, b) => a - b);
+    return Math.min(144, Math.max(10, 1000 / sorted[sorted.length >> 1]));
   }
 
   kick() {
@@ -946,7 +1058,12 @@ export class Playground {
     this.raf = 0;
     if (!this.root.isConnected) { this.dispose(); return; }
     const t0 = performance.now();
-    if (this.playing) this.trainFrame();
+    if (this.lastTick && now - this.lastTick < 100) {
+      this.intervals = (this.intervals || []).slice(-39);
+      this.intervals.push(now - this.lastTick);
+    }
+    this.lastTick = now;
+    if (this.playing && !this.diverged) this.driver.tick(this.s.speed, this.displayRate());
     this.frames += 1;
     const drawNow = this.dirty && (!this.playing || this.frames % this.drawEvery === 0);
     if (drawNow) { this.draw(); this.dirty = false; }
@@ -1069,6 +1186,7 @@ export class Playground {
 
   syncInspect() {
     if (!this.inspectInput) return;
+    this.inspectSynced = performance.now();
     const last = Math.max(0, this.snaps.length - 1);
     this.inspectInput.max = String(last);
     this.inspectInput.value = String(this.inspect ?? last);
@@ -1078,14 +1196,7 @@ export class Playground {
 
   // ------------------------------------------------------------------ drawing
   colours() {
-    const cs = getComputedStyle(this.root);
-    const get = (name, fallback) => (cs.getPropertyValue(name) || fallback).trim() || fallback;
-    this.c = {
-      fg: get("--bp-fg", "#1f2328"), muted: get("--bp-muted", "#57606a"), grid: get("--bp-grid", "#d0d7de"),
-      bg: get("--bp-bg", "#ffffff"), neg: get("--bp-neg", "#2c7fb8"), pos: get("--bp-pos", "#e67e22"),
-      mid: get("--bp-mid", "#ffffff"), class0: get("--bp-class0", "#08519c"), class1: get("--bp-class1", "#a63603"),
-      path: get("--bp-path", "#ffffff"), font: "12px system-ui, -apple-system, 'Segoe UI', sans-serif",
-    };
+    this.c = themeColours(this.root);
     const neg = hexToRgb(this.c.neg), pos = hexToRgb(this.c.pos), mid = hexToRgb(this.c.mid);
     this.lut = new Uint8ClampedArray(256 * 3);
     for (let k = 0; k < 256; k++) {
@@ -1247,24 +1358,7 @@ export class Playground {
     }
   }
 
-  axes(g, box, [x0, x1], [y0, y1], xl, yl, { logY = false } = {}) {
-    g.strokeStyle = this.c.muted; g.lineWidth = 1;
-    g.strokeRect(box.x, box.y, box.w, box.h);
-    g.fillStyle = this.c.muted;
-    const ticks = (lo, hi) => { const step = niceStep((hi - lo) / 4); const out = []; for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9; t += step) out.push(Number(t.toPrecision(6))); return out; };
-    g.textAlign = "center";
-    for (const t of ticks(x0, x1)) { const x = box.x + ((t - x0) / (x1 - x0)) * box.w; g.fillText(tickLabel(t), x, box.y + box.h + 9); }
-    g.fillText(xl, box.x + box.w / 2, box.y + box.h + 21);
-    g.textAlign = "right";
-    const yt = logY ? Array.from({ length: Math.floor(y1) - Math.ceil(y0) + 1 }, (_, i) => Math.ceil(y0) + i) : ticks(y0, y1);
-    const every = Math.max(1, Math.ceil(yt.length / 5));
-    yt.forEach((t, i) => {
-      if (i % every) return;
-      const y = box.y + ((y1 - t) / (y1 - y0)) * box.h;
-      g.fillText(logY ? `1e${t}` : tickLabel(t), box.x - 3, y);
-    });
-    g.save(); g.translate(10, box.y + box.h / 2); g.rotate(-Math.PI / 2); g.textAlign = "center"; g.fillText(yl, 0, 0); g.restore();
-  }
+  axes(g, box, xr, yr, xl, yl, options) { drawAxes(g, this.c, box, xr, yr, xl, yl, options); }
 
   drawNetwork({ net }) {
     const { g, w, h } = this.ctx("network");
@@ -1356,26 +1450,33 @@ export class Playground {
       g.fillText("computing the slice…", box.x + box.w / 2, box.y + box.h / 2);
       return;
     }
-    const n = land.n, logs = Array.from(land.E, (e) => Math.log10(Math.max(e, 1e-8)));
-    const finite = logs.filter(Number.isFinite);
-    let lo = Math.min(...finite), hi = Math.max(...finite);
-    if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
     const levels = 12;
-    if (!this.landCanvas || this.landCanvas.width !== n) {
-      this.landCanvas = document.createElement("canvas");
-      this.landCanvas.width = n; this.landCanvas.height = n;
-    }
-    const lg = this.landCanvas.getContext("2d"), img = lg.createImageData(n, n);
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) {
-        // Filled contours: the colour of the band the error falls in.
-        const t = Math.min(levels - 1, Math.floor(((logs[r * n + c] - lo) / (hi - lo)) * levels)) / (levels - 1);
-        const col = Number.isFinite(t) ? ramp(VIRIDIS, t) : [128, 128, 128];
-        const i = 4 * ((n - 1 - r) * n + c);
-        img.data[i] = col[0]; img.data[i + 1] = col[1]; img.data[i + 2] = col[2]; img.data[i + 3] = 255;
+    if (this.landDrawn !== land) {
+      // The filled contours are drawn once per slice (the slice changes about once a second
+      // while playing; the trajectory on top of it, every frame).
+      const n = land.n, logs = Array.from(land.E, (e) => Math.log10(Math.max(e, 1e-8)));
+      const finite = logs.filter(Number.isFinite);
+      let lo = Math.min(...finite), hi = Math.max(...finite);
+      if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+      if (!this.landCanvas || this.landCanvas.width !== n) {
+        this.landCanvas = document.createElement("canvas");
+        this.landCanvas.width = n; this.landCanvas.height = n;
       }
+      const lg = this.landCanvas.getContext("2d"), img = lg.createImageData(n, n);
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+          // Filled contours: the colour of the band the error falls in.
+          const t = Math.min(levels - 1, Math.floor(((logs[r * n + c] - lo) / (hi - lo)) * levels)) / (levels - 1);
+          const col = Number.isFinite(t) ? ramp(VIRIDIS, t) : [128, 128, 128];
+          const i = 4 * ((n - 1 - r) * n + c);
+          img.data[i] = col[0]; img.data[i + 1] = col[1]; img.data[i + 2] = col[2]; img.data[i + 3] = 255;
+        }
+      }
+      lg.putImageData(img, 0, 0);
+      this.landDrawn = land;
+      this.landRange = [lo, hi];
     }
-    lg.putImageData(img, 0, 0);
+    const [lo, hi] = this.landRange;
     g.imageSmoothingEnabled = true;
     g.drawImage(this.landCanvas, box.x, box.y, box.w, box.h);
     const half = land.half;
@@ -1437,6 +1538,40 @@ export class Playground {
   }
 }
 
+// The theme's colours, from the CSS custom properties of playground.css (light and dark).
+function themeColours(el) {
+  const cs = getComputedStyle(el);
+  const get = (name, fallback) => (cs.getPropertyValue(name) || fallback).trim() || fallback;
+  return {
+    fg: get("--bp-fg", "#1f2328"), muted: get("--bp-muted", "#57606a"), grid: get("--bp-grid", "#d0d7de"),
+    bg: get("--bp-bg", "#ffffff"), neg: get("--bp-neg", "#2c7fb8"), pos: get("--bp-pos", "#e67e22"),
+    mid: get("--bp-mid", "#ffffff"), class0: get("--bp-class0", "#08519c"), class1: get("--bp-class1", "#a63603"),
+    path: get("--bp-path", "#ffffff"), mark: get("--bp-error", "#b00020"),
+    font: "12px system-ui, -apple-system, 'Segoe UI', sans-serif",
+  };
+}
+
+// A box's frame, tick labels and axis labels.
+function drawAxes(g, c, box, [x0, x1], [y0, y1], xl, yl, { logY = false } = {}) {
+  g.strokeStyle = c.muted; g.lineWidth = 1;
+  g.strokeRect(box.x, box.y, box.w, box.h);
+  g.fillStyle = c.muted;
+  const ticks = (lo, hi) => { const step = niceStep((hi - lo) / 4); const out = []; for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9; t += step) out.push(Number(t.toPrecision(6))); return out; };
+  g.textAlign = "center";
+  for (const t of ticks(x0, x1)) { const x = box.x + ((t - x0) / (x1 - x0)) * box.w; g.fillText(tickLabel(t), x, box.y + box.h + 9); }
+  g.fillText(xl, box.x + box.w / 2, box.y + box.h + 21);
+  g.textAlign = "right";
+  const yt = logY ? Array.from({ length: Math.floor(y1) - Math.ceil(y0) + 1 }, (_, i) => Math.ceil(y0) + i) : ticks(y0, y1);
+  const every = Math.max(1, Math.ceil(yt.length / 5));
+  yt.forEach((t, i) => {
+    if (i % every) return;
+    const y = box.y + ((y1 - t) / (y1 - y0)) * box.h;
+    g.fillText(logY ? `1e${t}` : tickLabel(t), box.x - 3, y);
+  });
+  g.save(); g.translate(10, box.y + box.h / 2); g.rotate(-Math.PI / 2); g.textAlign = "center"; g.fillText(yl, 0, 0); g.restore();
+}
+
+
 function niceStep(raw) {
   const p = 10 ** Math.floor(Math.log10(raw || 1)), m = raw / p;
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
@@ -1459,8 +1594,407 @@ function lineInBox(a1, a2, c, [x0, x1, y0, y1]) {
   return pts.length >= 2 ? [pts[0], pts[pts.length - 1]] : null;
 }
 
+// ====================================================================== the perceptron
+// The player of Why one layer is not enough (book/perceptron): one threshold unit learning a
+// logic gate by Rosenblatt's rule, pattern by pattern. The run is a weight history, computed
+// by the port below in the static book and by backprop.perceptron.train_perceptron in the
+// kernel (backprop.playground.PerceptronPlayground); the player shows it step by step.
+
+/**
+ * backprop.perceptron.train_perceptron, operation by operation: patterns in order, the unit
+ * fires when net = x . w + b > 0 (backprop.perceptron.step), w <- w + (eta (t - a)) x and
+ * b <- b + eta (t - a); stops after the first epoch without a mistake, or after maxEpochs.
+ * Returns {weights: [[w1, ..., b], ...] (the start first, then one per presentation),
+ * mistakes: per epoch, converged}.
+ */
+export function trainPerceptron(X, t, { eta = 1, maxEpochs = 100, w0 = null, b0 = 0 } = {}) {
+  let w = w0 ? w0.slice() : X[0].map(() => 0), b = b0;
+  const weights = [[...w, b]], mistakes = [];
+  let converged = false;
+  for (let e = 0; e < maxEpochs; e++) {
+    let wrong = 0;
+    for (let p = 0; p < X.length; p++) {
+      let net = 0;
+      for (let i = 0; i < w.length; i++) net += X[p][i] * w[i];
+      const error = t[p] - (net + b > 0 ? 1 : 0);
+      const step = eta * error;
+      w = w.map((wi, i) => wi + step * X[p][i]);
+      b = b + step;
+      if (error !== 0) wrong += 1;
+      weights.push([...w, b]);
+    }
+    mistakes.push(wrong);
+    if (wrong === 0) { converged = true; break; }
+  }
+  return { weights, mistakes, converged };
+}
+
+/** backprop.perceptron.find_cycle: [first, period] when the weights that start epoch `first`
+ *  start another epoch `period` epochs later (compared rounded to 12 decimals), else null. */
+export function findCycle(run, patterns) {
+  const seen = new Map();
+  for (let e = 0; e * patterns < run.weights.length; e++) {
+    const key = run.weights[e * patterns].map((v) => Math.round(v * 1e12) / 1e12).join(",");
+    if (seen.has(key)) return [seen.get(key), e - seen.get(key)];
+    seen.set(key, e);
+  }
+  return null;
+}
+
+const PERCEPTRON_DEFAULTS = { gate: "XOR", eta: 1, w1: 0, w2: 0, b: 0, epochs: 50, speed: 4 };
+const PERCEPTRON_CONTROLS = {
+  gate: { label: "gate", kind: "select" },
+  eta: { label: "learning rate η", kind: "range", min: 0.05, max: 5, step: 0.05 },
+  w1: { label: "start w₁", kind: "range", min: -3, max: 3, step: 0.25 },
+  w2: { label: "start w₂", kind: "range", min: -3, max: 3, step: 0.25 },
+  b: { label: "start bias b", kind: "range", min: -3, max: 3, step: 0.25 },
+  speed: { label: "patterns a second", kind: "range", min: 1, max: 30, step: 1 },
+};
+
+/** The static book: computes the run with the port above. */
+export class LocalPerceptron {
+  constructor(spec) { this.spec = spec; this.listeners = {}; }
+  on(name, f) { this.listeners[name] = f; }
+  run(s) {
+    const run = trainPerceptron(this.spec.X, this.spec.gates[s.gate], { eta: s.eta, maxEpochs: s.epochs, w0: [s.w1, s.w2], b0: s.b });
+    // A converged run's last epoch starts where the one before it did: not a cycle to report.
+    const cycle = run.converged ? null : findCycle(run, this.spec.X.length);
+    this.listeners.run({ ...run, cycle, source: "computed in the page (a port of backprop.perceptron.train_perceptron)" });
+  }
+  dispose() {}
+}
+
+/** Jupyter: the kernel computes the run (backprop.playground.PerceptronPlayground). */
+export class KernelPerceptron {
+  constructor(model) {
+    this.model = model;
+    this.listeners = {};
+    this.handlers = {
+      "change:run": () => this.listeners.run(model.get("run")),
+      "change:error": () => { if (model.get("error")) this.listeners.error(model.get("error")); },
+    };
+    for (const [name, f] of Object.entries(this.handlers)) model.on(name, f);
+  }
+  on(name, f) { this.listeners[name] = f; }
+  run(s) { this.model.send({ type: "run", settings: s }); }
+  dispose() { for (const [name, f] of Object.entries(this.handlers)) this.model.off(name, f); }
+}
+
+export class PerceptronPlayer {
+  constructor(el, spec, driver) {
+    this.el = el;
+    this.spec = spec;
+    this.driver = driver;
+    this.id = `bp-pp-${++counter}`;
+    this.s = { ...PERCEPTRON_DEFAULTS, ...(spec.defaults || {}) };
+    this.step = 0;
+    this.playing = false;
+    this.run = null;
+    this.build();
+    this.c = themeColours(this.root);
+    this.themeObserver = new MutationObserver(() => { this.c = themeColours(this.root); this.draw(); });
+    for (const node of [document.documentElement, document.body]) this.themeObserver.observe(node, { attributes: true, attributeFilter: ["data-theme", "data-jp-theme-light", "class"] });
+    this.resizeObserver = new ResizeObserver(() => this.draw());
+    this.resizeObserver.observe(this.root);
+    driver.on("run", (r) => this.onRun(r));
+    driver.on("error", (m) => { this.pause(); this.say(m, "error"); });
+    this.restart();
+  }
+
+  build() {
+    const root = document.createElement("div");
+    root.className = "bp-root";
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", this.spec.label || "Perceptron rule player");
+    const bar = document.createElement("div");
+    bar.className = "bp-bar";
+    const button = (text, title, f) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = text; b.title = title; b.className = "bp-button";
+      b.addEventListener("click", f);
+      bar.append(b);
+      return b;
+    };
+    this.playButton = button("▶ play", "Play or pause the presentations", () => (this.playing ? this.pause() : this.play()));
+    this.playButton.setAttribute("aria-pressed", "false");
+    button("◀ back", "Show the previous presentation", () => { this.pause(); this.show(this.step - 1); });
+    button("step ▶", "Present the next pattern", () => { this.pause(); this.show(this.step + 1); });
+    button("start", "Back to the start weights", () => { this.pause(); this.show(0); });
+    this.stepText = document.createElement("span");
+    this.stepText.className = "bp-epoch";
+    bar.append(this.stepText);
+    root.append(bar);
+    this.message = document.createElement("p");
+    this.message.className = "bp-message";
+    this.message.setAttribute("role", "status");
+    root.append(this.message);
+    const panels = document.createElement("div");
+    panels.className = "bp-panels";
+    this.canvases = {};
+    for (const [name, title] of [["unit", "The threshold unit's line (shaded: where it answers 1)"], ["mistakes", "Mistakes per epoch"]]) {
+      const fig = document.createElement("figure");
+      fig.className = `bp-panel bp-panel-${name}`;
+      const cap = document.createElement("figcaption");
+      cap.textContent = title;
+      const c = document.createElement("canvas");
+      c.setAttribute("role", "img");
+      fig.append(cap, c);
+      panels.append(fig);
+      this.canvases[name] = c;
+    }
+    root.append(panels);
+    const scrub = document.createElement("label");
+    scrub.className = "bp-inspect";
+    scrub.textContent = "presentation ";
+    this.scrub = document.createElement("input");
+    this.scrub.type = "range"; this.scrub.min = "0"; this.scrub.max = "0"; this.scrub.value = "0";
+    this.scrub.addEventListener("input", () => { this.pause(); this.show(Number(this.scrub.value)); });
+    scrub.append(this.scrub);
+    root.append(scrub);
+    this.summary = document.createElement("p");
+    this.summary.className = "bp-summary";
+    this.summary.setAttribute("aria-live", "polite");
+    root.append(this.summary);
+    const form = document.createElement("div");
+    form.className = "bp-controls";
+    const set = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = "Settings (a change starts again from the start weights)";
+    set.append(legend);
+    this.inputs = {};
+    for (const [key, def] of Object.entries(PERCEPTRON_CONTROLS)) {
+      const wrap = document.createElement("div");
+      wrap.className = "bp-field";
+      const label = document.createElement("label");
+      label.htmlFor = `${this.id}-${key}`;
+      label.textContent = def.label;
+      let input;
+      if (def.kind === "select") {
+        input = document.createElement("select");
+        for (const g of Object.keys(this.spec.gates)) input.add(new Option(g, g));
+      } else {
+        input = document.createElement("input");
+        input.type = "range"; input.min = String(def.min); input.max = String(def.max); input.step = String(def.step);
+      }
+      input.id = label.htmlFor;
+      input.dataset.key = key;
+      const out = document.createElement("output");
+      out.className = "bp-value";
+      out.htmlFor = input.id;
+      input.addEventListener("input", () => this.set(key, def.kind === "select" ? input.value : Number(input.value)));
+      wrap.append(label, input, out);
+      set.append(wrap);
+      this.inputs[key] = { input, out };
+    }
+    form.append(set);
+    root.append(form);
+    this.note = document.createElement("p");
+    this.note.className = "bp-note";
+    root.append(this.note);
+    this.el.replaceChildren(root);
+    this.root = root;
+    this.syncControls();
+  }
+
+  syncControls() {
+    for (const [key, { input, out }] of Object.entries(this.inputs)) {
+      input.value = String(this.s[key]);
+      out.textContent = key === "gate" ? "" : key === "speed" ? String(this.s[key]) : formatNumber(this.s[key]);
+    }
+  }
+
+  say(text, kind) {
+    this.message.textContent = text;
+    this.message.className = `bp-message ${kind ? "bp-" + kind : ""}`;
+    this.message.setAttribute("role", kind === "error" ? "alert" : "status");
+  }
+
+  set(key, value) {
+    const def = PERCEPTRON_CONTROLS[key];
+    const ok = key === "gate" ? value in this.spec.gates : Number.isFinite(value) && value >= def.min && value <= def.max;
+    if (!ok) { this.say(`Not applied: ${def.label} cannot be ${value}.`, "error"); return; }
+    this.s = { ...this.s, [key]: value };
+    this.syncControls();
+    if (key === "speed") return;  // the same run, shown faster or slower
+    this.restart();
+  }
+
+  restart() {
+    this.pause();
+    this.say("", "");
+    this.root.dataset.busy = "1";
+    this.driver.run(this.s);
+  }
+
+  onRun(run) {
+    this.run = run;
+    this.root.dataset.busy = "0";
+    this.scrub.max = String(run.weights.length - 1);
+    this.note.textContent = `The run: ${run.source}.`;
+    this.show(0);
+  }
+
+  play() {
+    if (!this.run) return;
+    if (this.step >= this.run.weights.length - 1) this.show(0);
+    this.playing = true;
+    this.playButton.textContent = "❚❚ pause";
+    this.playButton.setAttribute("aria-pressed", "true");
+    this.last = performance.now();
+    const tick = (now) => {
+      if (!this.playing) return;
+      if (!this.root.isConnected) { this.dispose(); return; }
+      if (now - this.last >= 1000 / this.s.speed) {
+        this.last = now;
+        this.show(this.step + 1);
+        if (this.step >= this.run.weights.length - 1) { this.pause(); return; }
+      }
+      this.raf = requestAnimationFrame(tick);
+    };
+    this.raf = requestAnimationFrame(tick);
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    this.playButton.textContent = "▶ play";
+    this.playButton.setAttribute("aria-pressed", "false");
+  }
+
+  /** Show the weights after presentation `s` (0: the start weights). */
+  show(s) {
+    if (!this.run) return;
+    this.step = Math.max(0, Math.min(this.run.weights.length - 1, s));
+    this.scrub.value = String(this.step);
+    this.draw();
+    this.describe();
+  }
+
+  // What presentation `s` was: its epoch (from 1), pattern index, target, the unit's answer.
+  presentation(s) {
+    const P = this.spec.X.length, p = (s - 1) % P, [w1, w2, b] = this.run.weights[s - 1];
+    const x = this.spec.X[p], t = this.spec.gates[this.s.gate][p];
+    const a = x[0] * w1 + x[1] * w2 + b > 0 ? 1 : 0;
+    return { epoch: Math.floor((s - 1) / P) + 1, p, x, t, a };
+  }
+
+  describe() {
+    const run = this.run, s = this.step, P = this.spec.X.length;
+    const [w1, w2, b] = run.weights[s];
+    const f = (x) => String(Number(x.toPrecision(4))), pattern = (x) => `(${x.join(", ")})`;
+    let text;
+    if (s === 0) text = `Start: w = (${f(w1)}, ${f(w2)}), b = ${f(b)}.`;
+    else {
+      const { epoch, p, x, t, a } = this.presentation(s);
+      const change = t === a ? "right, so nothing changes" : `wrong, so w ${t > a ? "+" : "−"}= η·${pattern(x)} and b ${t > a ? "+" : "−"}= η`;
+      text = `Epoch ${epoch}, pattern ${p + 1} of ${P}, ${pattern(x)}: target ${t}, the unit answers ${a}: ${change}. Now w = (${f(w1)}, ${f(w2)}), b = ${f(b)}.`;
+    }
+    const epochsShown = Math.floor(s / P);
+    let end = "";
+    if (run.cycle && epochsShown >= run.cycle[0] + run.cycle[1]) {
+      end = ` The weights that start epoch ${run.cycle[0] + run.cycle[1] + 1} are those that started epoch ${run.cycle[0] + 1}: from there the rule repeats itself every ${run.cycle[1] === 1 ? "epoch" : `${run.cycle[1]} epochs`}, forever, and never converges.`;
+    } else if (run.converged && s === run.weights.length - 1) {
+      end = ` Epoch ${run.mistakes.length} made no mistake: the rule has converged and stops.`;
+    } else if (s === run.weights.length - 1) {
+      end = ` Stopped after ${run.mistakes.length} epochs without converging.`;
+    }
+    this.stepText.textContent = `presentation ${s} of ${run.weights.length - 1}`;
+    this.summary.textContent = text + end;
+    const right = this.spec.X.filter((x, p) => (x[0] * w1 + x[1] * w2 + b > 0 ? 1 : 0) === this.spec.gates[this.s.gate][p]).length;
+    this.canvases.unit.setAttribute("aria-label", `The ${this.s.gate} patterns in the input plane and the unit's line w₁a₁ + w₂a₂ + b = 0 with w = (${f(w1)}, ${f(w2)}), b = ${f(b)}, shaded where the unit answers 1; ${right} of the ${P} patterns are on their target's side.${s ? ` Ringed: the pattern just presented, ${pattern(this.presentation(s).x)}.` : ""}`);
+    this.canvases.mistakes.setAttribute("aria-label", `Mistakes in each epoch shown so far: ${run.mistakes.slice(0, Math.ceil(s / P)).join(", ") || "none yet"}.`);
+  }
+
+  sized(name, aspect) {
+    const c = this.canvases[name];
+    const w = Math.max(120, Math.floor(c.parentElement.clientWidth)), h = Math.round(w * aspect);
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); c.style.height = `${h}px`;
+    }
+    const g = c.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    g.font = this.c.font;
+    g.textBaseline = "middle";
+    return { g, w, h };
+  }
+
+  draw() {
+    if (!this.run) return;
+    this.drawUnit();
+    this.drawMistakes();
+    this.root.dataset.frames = String((Number(this.root.dataset.frames) || 0) + 1);
+  }
+
+  drawUnit() {
+    const { g, w, h } = this.sized("unit", 0.8);
+    const side = Math.min(w - 60, h - 40), box = { x: 44 + (w - 60 - side) / 2, y: 8, w: side, h: side };
+    const ext = [-0.5, 1.5, -0.5, 1.5], [x0, x1, y0, y1] = ext;
+    const toPx = (x, y) => [box.x + ((x - x0) / (x1 - x0)) * box.w, box.y + ((y1 - y) / (y1 - y0)) * box.h];
+    const [w1, w2, b] = this.run.weights[this.step];
+    // Shade where the unit fires (net > 0): the box cut by the line (one clip of a polygon).
+    const net = ([x, y]) => w1 * x + w2 * y + b;
+    const corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], region = [];
+    corners.forEach((p, i) => {
+      const q = corners[(i + 1) % 4], np = net(p), nq = net(q);
+      if (np > 0) region.push(p);
+      if ((np > 0) !== (nq > 0)) { const f = np / (np - nq); region.push([p[0] + f * (q[0] - p[0]), p[1] + f * (q[1] - p[1])]); }
+    });
+    if (region.length > 2) {
+      g.beginPath();
+      region.forEach((p, i) => (i ? g.lineTo(...toPx(...p)) : g.moveTo(...toPx(...p))));
+      g.closePath();
+      g.globalAlpha = 0.25; g.fillStyle = this.c.pos; g.fill(); g.globalAlpha = 1;
+    }
+    const seg = lineInBox(w1, w2, b, ext);
+    if (seg) { g.beginPath(); g.moveTo(...toPx(...seg[0])); g.lineTo(...toPx(...seg[1])); g.strokeStyle = this.c.fg; g.lineWidth = 2; g.stroke(); }
+    const t = this.spec.gates[this.s.gate];
+    this.spec.X.forEach((x, p) => {
+      const [px, py] = toPx(...x);
+      g.beginPath(); g.arc(px, py, 8, 0, 2 * Math.PI);
+      g.fillStyle = t[p] ? this.c.class1 : this.c.class0; g.fill();
+      g.strokeStyle = this.c.bg; g.lineWidth = 1.5; g.stroke();
+      g.fillStyle = "#ffffff"; g.textAlign = "center"; g.fillText(String(t[p]), px, py + 0.5);
+    });
+    if (this.step > 0) {
+      const [px, py] = toPx(...this.presentation(this.step).x);
+      g.beginPath(); g.arc(px, py, 14, 0, 2 * Math.PI); g.strokeStyle = this.c.mark; g.lineWidth = 2.5; g.stroke();
+    }
+    drawAxes(g, this.c, box, [x0, x1], [y0, y1], "a₁", "a₂");
+  }
+
+  drawMistakes() {
+    const { g, w, h } = this.sized("mistakes", 0.45);
+    const box = { x: 44, y: 10, w: w - 54, h: h - 40 };
+    const P = this.spec.X.length, m = this.run.mistakes, E = Math.max(m.length, 1);
+    const shown = Math.ceil(this.step / P);
+    for (let e = 0; e < shown; e++) {
+      // The epoch in progress counts the mistakes made so far.
+      let k = m[e];
+      if (e === shown - 1 && this.step % P) {
+        k = 0;
+        for (let s = e * P + 1; s <= this.step; s++) { const q = this.presentation(s); if (q.t !== q.a) k += 1; }
+      }
+      const bw = box.w / E, bh = (k / P) * box.h;
+      g.fillStyle = this.c.neg;
+      g.fillRect(box.x + e * bw + 0.5, box.y + box.h - bh, Math.max(1, bw - 1), bh);
+    }
+    drawAxes(g, this.c, box, [0, E], [0, P], "epoch", "mistakes");
+  }
+
+  dispose() {
+    this.pause();
+    this.themeObserver.disconnect();
+    this.resizeObserver.disconnect();
+    this.driver.dispose?.();
+  }
+}
+
 // ====================================================================== mounting
-/** The static book: mount every <div class="bp-playground"> holding a JSON spec. */
+/** The static book: mount every <div class="bp-playground"> holding a JSON spec (a
+ *  playground, or the perceptron player when its kind says so). */
 export function mountAll(root = document) {
   const out = [];
   for (const el of root.querySelectorAll(".bp-playground:not([data-bp-mounted])")) {
@@ -1473,7 +2007,8 @@ export function mountAll(root = document) {
       continue;
     }
     el.dataset.bpMounted = "true";
-    const pg = new Playground(el, spec, new LocalDriver(spec), { useHash: true });
+    const pg = spec.kind === "perceptron" ? new PerceptronPlayer(el, spec, new LocalPerceptron(spec))
+      : new Playground(el, spec, new LocalDriver(spec), { useHash: true });
     el.bpPlayground = pg;
     out.push(pg);
   }
@@ -1486,8 +2021,8 @@ function render({ model, el }) {
   const box = document.createElement("div");
   box.className = "bp-playground";
   el.append(box);
-  const driver = new KernelDriver(model);
-  const pg = new Playground(box, spec, driver, { useHash: false });
+  const pg = spec.kind === "perceptron" ? new PerceptronPlayer(box, spec, new KernelPerceptron(model))
+    : new Playground(box, spec, new KernelDriver(model), { useHash: false });
   box.bpPlayground = pg;
   return () => pg.dispose();
 }

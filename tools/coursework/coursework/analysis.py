@@ -51,6 +51,8 @@ class CodeCell:
     defines: set[str] = field(default_factory=set)
     uses: set[str] = field(default_factory=set)        # when it runs or when it is called
     uses_at_once: set[str] = field(default_factory=set)  # when it runs
+    uses_later: set[str] = field(default_factory=set)    # when its functions are called
+    rebinds: set[str] = field(default_factory=set)       # bound anew, whatever came before
     opaque: bool = False
 
     @property
@@ -115,29 +117,93 @@ def _analyse(cell: CodeCell) -> None:
         cell.syntax_error = f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}"
         return
 
+    inner: set[str] = set()   # globals the cell's functions read when they are called
+
     def walk(t: symtable.SymbolTable, top: bool) -> None:
         for sym in t.get_symbols():
             name = sym.get_name()
             if top:
                 if sym.is_assigned() or sym.is_imported():
                     cell.defines.add(name)
-                if sym.is_referenced():
-                    cell.uses.add(name)
-                    cell.uses_at_once.add(name)
             else:
                 if sym.is_global() and sym.is_referenced():
-                    cell.uses.add(name)
+                    inner.add(name)
                 if sym.is_declared_global() and sym.is_assigned():
                     cell.defines.add(name)
         for child in t.get_children():
             walk(child, False)
 
     walk(table, True)
+    # A name the cell binds before it reads it is the cell's own: only the rest comes from
+    # earlier cells (and a function's globals, when the cell does not bind them itself).
+    cell.uses_at_once = _free_at_top(cell.tree)
+    cell.uses_later = inner - cell.defines
+    cell.uses = cell.uses_at_once | cell.uses_later
+    for stmt in cell.tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            cell.rebinds |= {n.id for t in targets for n in ast.walk(t)
+                             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                             and not isinstance(t, (ast.Subscript, ast.Attribute))}
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                               ast.Import, ast.ImportFrom)):
+            cell.rebinds |= _bound_by(stmt)
     names = {n.id for n in ast.walk(cell.tree) if isinstance(n, ast.Name)}
     attrs = {n.attr for n in ast.walk(cell.tree) if isinstance(n, ast.Attribute)}
     cell.opaque = bool((names | attrs) & OPAQUE) or any(
         isinstance(n, (ast.Import, ast.ImportFrom)) and any(
             a.name.split(".")[0] in OPAQUE for a in n.names) for n in ast.walk(cell.tree))
+
+
+def _top_nodes(stmt: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of a statement that run when it runs: not the bodies of the functions,
+    lambdas and classes it defines (their decorators and defaults do run)."""
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack += [*node.decorator_list, *node.args.defaults,
+                      *[d for d in node.args.kw_defaults if d is not None]]
+        elif isinstance(node, ast.Lambda):
+            stack += node.args.defaults
+        elif isinstance(node, ast.ClassDef):
+            stack += [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        else:
+            stack += list(ast.iter_child_nodes(node))
+
+
+def _bound_by(stmt: ast.stmt) -> set[str]:
+    out: set[str] = set()
+    for node in _top_nodes(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            out.add(node.name)
+    return out
+
+
+def _free_at_top(tree: ast.Module) -> set[str]:
+    """Names the cell's statements read, when they run, before the cell binds them."""
+    bound: set[str] = set()
+    free: set[str] = set()
+    for stmt in tree.body:
+        local = set()  # comprehension variables
+        loads = set()
+        for node in _top_nodes(stmt):
+            if isinstance(node, ast.comprehension):
+                local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads.add(node.id)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                loads.add(node.target.id)
+        free |= loads - bound - local
+        bound |= _bound_by(stmt)
+    return free
 
 
 def _base(node: ast.AST) -> str | None:
@@ -168,13 +234,18 @@ def _statements(tree: ast.Module) -> Iterable[ast.stmt]:
 #: as a statement does not change what it is given.
 SHOWING = {"print", "display", "repr", "len", "glue", "show_equation"}
 SHOWING_MODULES = ("backprop.plotting", "matplotlib", "IPython", "myst_nb")
+#: Method names that change their object, when the call's result is also kept
+#: (``history = net.train(...)``); ``fwd = net.forward(X)`` reads ``net`` only.
+MUTATING = re.compile(r"(train|fit|update|apply|step|set|append|extend|insert|pop|remove|"
+                      r"clear|sort|reverse|fill|resize|put|add|discard|setdefault|shuffle|"
+                      r"seed|reset|load|write)")
 
 
 def _mutated(tree: ast.Module, imported: Mapping[str, str]) -> set[str]:
     """Names a cell may change in place without rebinding them: ``x[i] = ...``, ``x.a =
-    ...``, ``x.method(...)`` (as a statement or on the right of an assignment, unless ``x``
-    is a module), ``f(x)`` as a statement unless ``f`` only shows things (figures,
-    ``print``)."""
+    ...``, ``x.method(...)`` as a statement (or, for a method that changes its object, on
+    the right of an assignment), unless ``x`` is a module, and ``f(x)`` as a statement
+    unless ``f`` only shows things (figures, ``print``)."""
     out: set[str] = set()
 
     def showing(func: ast.AST) -> bool:
@@ -207,7 +278,8 @@ def _mutated(tree: ast.Module, imported: Mapping[str, str]) -> set[str]:
                         if (b := _base(a))}
         elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and value is not None:
             for node in ast.walk(value):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and MUTATING.match(node.func.attr):
                     base = _base(node.func)
                     if base and base not in imported:
                         out.add(base)
@@ -215,20 +287,30 @@ def _mutated(tree: ast.Module, imported: Mapping[str, str]) -> set[str]:
 
 
 def needed_cells(cells: Sequence[CodeCell], names: Iterable[str]) -> list[CodeCell]:
-    """The cells that define or may change ``names``, and, transitively, the names those
-    cells use; always the cells whose effect cannot be read. In notebook order."""
-    needed = set(names)
-    chosen: set[int] = set()
-    changed = True
-    while changed:
-        changed = False
-        for c in cells:
-            if c.n in chosen or c.syntax_error:
-                continue
-            if c.opaque or c.defines & needed:
+    """The cells that give ``names`` their final values: for each name, the last cell
+    before the point of need that binds it anew (without reading it) and every later cell
+    that may change it; then, transitively, the same for what those cells read when they
+    run (needed at their place) and what their functions read (needed at the end). Cells
+    whose effect cannot be read always run. In notebook order."""
+    end = len(cells) + 1
+    todo = [(name, end) for name in names]
+    for c in cells:
+        if c.opaque and not c.syntax_error:
+            todo += [(u, c.n) for u in c.uses_at_once] + [(u, end) for u in c.uses_later]
+    chosen = {c.n for c in cells if c.opaque and not c.syntax_error}
+    seen: set[tuple[str, int]] = set()
+    while todo:
+        name, at = todo.pop()
+        if (name, at) in seen:
+            continue
+        seen.add((name, at))
+        defs = [c for c in cells if c.n < at and not c.syntax_error and name in c.defines]
+        start = max((c.n for c in defs if name in c.rebinds and name not in c.uses_at_once),
+                    default=0)
+        for c in defs:
+            if c.n >= start and c.n not in chosen:
                 chosen.add(c.n)
-                needed |= c.uses
-                changed = True
+                todo += [(u, c.n) for u in c.uses_at_once] + [(u, end) for u in c.uses_later]
     return [c for c in cells if c.n in chosen]
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -189,12 +189,14 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def grade_folder(folder: Path, out: Path, assignment: Assignment, *,
                  limits: Limits | None = None, unsafe: bool = False,
-                 jobs: int | None = None, only_needed: bool = True) -> Path:
+                 jobs: int | None = None, only_needed: bool = True,
+                 on_result: Callable[[dict], None] | None = None) -> Path:
     """Grade every file under ``folder`` (``folder/<student>.ipynb`` or
     ``folder/<student>/*.ipynb``) into ``out/grades.csv`` and ``out/feedback/``; returns the
     CSV's path. Refuses (:class:`coursework.sandbox.SandboxUnavailable`) when no sandbox
     can be made, unless ``unsafe``. ``only_needed=False`` runs every cell of every
-    notebook (slower; the benchmark compares the two)."""
+    notebook (slower; the benchmark compares the two); ``on_result`` sees each result as it
+    comes."""
     folder, out = Path(folder).resolve(), Path(out).resolve()
     if not folder.is_dir():
         raise CourseworkError(f"{folder} is not a folder; pass SUBMISSIONS=<folder of "
@@ -223,6 +225,8 @@ def grade_folder(folder: Path, out: Path, assignment: Assignment, *,
         writer.writeheader()
 
         def done(result: dict) -> None:
+            if on_result is not None:
+                on_result(result)
             row = _row(result, labels)
             rows.append(row)
             writer.writerow(row)

@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import stat
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,10 @@ class Grader:
         from backprop.exercises.framework import stopped
 
         self._garbage = 0
+        self.sandbox_cpu = 0.0
+        # All the runs of one notebook together get twice one run's time: a notebook that
+        # crashes the sandbox again and again cannot hold a worker for long.
+        self._until = time.monotonic() + 2 * self.sandbox.limits.run_seconds
         cells = analysis.code_cells(nb["cells"])
         runnable = [c for c in cells if not c.syntax_error]
         trusted = self.assignment.edition_cells.get(slug, [])
@@ -240,11 +245,14 @@ class Grader:
             result["problems"].append(
                 f"{skipped} code cell{'s' if skipped > 1 else ''} that no exercise needs "
                 "(figures, studies) did not run while grading.")
+        result["sandbox_cpu"] = self.sandbox_cpu  # as the runs reported it: a statistic
         result["review"] = analysis.review_notes(sliced, trusted) + (
             [f"{self._garbage} lines on the grader's channel that the grader did not write"]
             if self._garbage else [])
 
     _garbage = 0
+    _until = 0.0
+    sandbox_cpu = 0.0
 
     def _run(self, cells: Sequence[analysis.CodeCell], probes: Sequence[_Probe],
              student: str) -> tuple[dict[int, dict], dict[str, Any]]:
@@ -257,7 +265,8 @@ class Grader:
         limits = self.sandbox.limits
         budget = {p.exercise.label: p.seconds for p in probes}
         for _ in range(self.max_runs):
-            if not pending:
+            left = self._until - time.monotonic()
+            if not pending or left < 1:
                 break
             job_cells = [c for c in cells if c.n not in skip]
             job = {"cells": [{"n": c.n, "code": c.code} for c in job_cells],
@@ -273,8 +282,12 @@ class Grader:
                     return budget.get(str(event.get("label")), 60.0)
                 return 60.0 if kind in ("ready", "cell-done", "probe-done") else None
 
-            end = self.sandbox.run(job, student, deadline)
+            end = self.sandbox.run(job, student, deadline,
+                                   min(limits.run_seconds, left))
             self._garbage += end.garbage
+            self.sandbox_cpu += sum(float(e["cpu"]) for e in end.events
+                                    if e["event"] == "end" and isinstance(e.get("cpu"),
+                                                                          (int, float)))
             current, ready, completed = None, False, set()
             for ev in end.events:
                 kind = ev["event"]
@@ -314,8 +327,8 @@ class Grader:
                 raw[current[1]] = {"crashed": reason}
                 pending.pop(current[1], None)
         for label in pending:
-            raw[label] = {"crashed": f"the notebook stopped the sandbox {self.max_runs} times, "
-                          "so this answer was not graded"}
+            raw[label] = {"crashed": "the notebook stopped the sandbox too often, or used up "
+                          "its time, so this answer was not graded"}
         return reports, raw
 
     def _judge(self, probe: _Probe, data: Any) -> tuple[Any, list[str]]:

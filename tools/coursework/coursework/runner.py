@@ -122,7 +122,10 @@ def main() -> None:
         except BaseException as exc:  # noqa: BLE001 - reported, the judge decides
             result = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
         channel.send({"event": "probe-done", "label": item["label"], "result": result})
-    channel.send({"event": "end"})
+    # The CPU this run used (the benchmark's figure; the host cannot see it from outside,
+    # and nothing in grading depends on it).
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    channel.send({"event": "end", "cpu": own.ru_utime + own.ru_stime})
     os._exit(0)  # no exit handlers a submission registered, no flushing of its files
 
 

@@ -268,9 +268,11 @@ class Sandbox:
         return fds
 
     def run(self, job: dict, student: str,
-            deadline_for: Callable[[dict], float | None]) -> Ending:
-        """Run ``job``; ``deadline_for(event)`` gives the seconds the next phase may take
-        (``None``: keep the current deadline). Every process of the run is gone on return."""
+            deadline_for: Callable[[dict], float | None],
+            seconds: float | None = None) -> Ending:
+        """Run ``job`` for at most ``seconds`` (default: ``limits.run_seconds``);
+        ``deadline_for(event)`` gives the seconds the next phase may take (``None``: keep
+        the current deadline). Every process of the run is gone on return."""
         read_fd, write_fd = os.pipe()
         job = {**job, "channel_fd": write_fd, "limits": self.limits.for_runner(),
                "cell_seconds": self.limits.cell_seconds}
@@ -299,7 +301,8 @@ class Sandbox:
                 os.close(fd)
         ending = None
         try:
-            ending = self._watch(proc, read_fd, deadline_for)
+            ending = self._watch(proc, read_fd, deadline_for,
+                                 self.limits.run_seconds if seconds is None else seconds)
             return ending
         finally:
             if ending is not None and ending.kind == "finished":
@@ -313,9 +316,9 @@ class Sandbox:
                 tmp.cleanup()
 
     def _watch(self, proc: subprocess.Popen, read_fd: int,
-               deadline_for: Callable[[dict], float | None]) -> Ending:
+               deadline_for: Callable[[dict], float | None], seconds: float) -> Ending:
         start = time.monotonic()
-        run_end = start + self.limits.run_seconds
+        run_end = start + seconds
         deadline = start + 60.0  # to start Python and import the package
         cap = self.limits.output_mb << 20
         received, pieces, err = 0, [], b""
