@@ -98,6 +98,19 @@ def test_the_edition_bundles_the_package(edition):
     assert (edition / "pyproject.toml").is_file() and not (edition / "coursework").exists()
 
 
+def test_the_edition_ships_what_binder_installs_but_the_coursework_tool(edition):
+    binder = edition / "binder"
+    assert (binder / "runtime.txt").read_text() == (ROOT / "binder/runtime.txt").read_text()
+    assert (binder / "lab" / "backprop_lab" / "__init__.py").is_file()
+    assert not (binder / "postBuild").exists()
+    requirements = (binder / "requirements.txt").read_text()
+    assert "-e .\n./binder/lab\n" in requirements and "coursework" not in requirements
+    # Every local path it installs is in the edition.
+    for line in requirements.splitlines():
+        if line.startswith(("./", "-e ")):
+            assert (edition / line.removeprefix("-e ").strip()).exists(), line
+
+
 def test_a_root_without_a_toc_is_a_clear_error(tmp_path):
     with pytest.raises(cw.CourseworkError, match="pass --root"):
         ed.build_student_edition(tmp_path, tmp_path / "out")

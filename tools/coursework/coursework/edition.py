@@ -30,7 +30,17 @@ from .book import (
 __all__ = ["build_student_edition", "build_student_html", "notebook_markdown"]
 
 #: Files of the book's root that let the edition install the package on its own.
-PACKAGE_FILES = ("pyproject.toml", "requirements.txt", "constraints.txt", "runtime.txt")
+PACKAGE_FILES = ("pyproject.toml", "requirements.txt", "constraints.txt")
+#: What Binder installs (``binder/``), shipped so the edition runs on Binder as the book does:
+#: its Python, its pins and the JupyterLab set-up; not ``postBuild`` (which builds an
+#: edition) nor the coursework tool it runs.
+BINDER_FILES = ("requirements.txt", "constraints.txt", "runtime.txt")
+
+
+def _binder_requirements(text: str) -> str:
+    """binder/requirements.txt without the coursework tool, which the edition does not ship."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if "coursework" not in line)
 
 
 def notebook_markdown(nb: Any) -> Any:
@@ -89,6 +99,18 @@ def build_student_edition(root: Path, out: Path, chapters: Sequence[Path] | None
         for name in PACKAGE_FILES:
             if (root / name).exists():
                 shutil.copy(root / name, out / name)
+        if (root / "binder").is_dir():
+            (out / "binder").mkdir(exist_ok=True)
+            for name in BINDER_FILES:
+                if (root / "binder" / name).exists():
+                    shutil.copy(root / "binder" / name, out / "binder" / name)
+            requirements = out / "binder" / "requirements.txt"
+            if requirements.exists():
+                requirements.write_text(_binder_requirements(requirements.read_text()))
+            if (root / "binder" / "lab").is_dir():
+                shutil.copytree(root / "binder" / "lab", out / "binder" / "lab",
+                                dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+                                    "__pycache__", "build", "*.egg-info"))
         (out / "README.md").write_text(
             "# Backprop, Derived: student edition\n\nOpen a notebook, fill in the cells "
             "marked `YOUR CODE HERE`, and run the check under it.\n")
