@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 
 import coursework
+from jupyterlab_helpers import binder_server  # noqa: F401 - one JupyterLab server per session
+
+# binder_server is made once for every JupyterLab test module (the "jupyterlab" group keeps
+# them on one worker).
 
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
@@ -61,6 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _group(item: pytest.Item) -> str | None:
     if "book_build" in getattr(item, "fixturenames", ()):
         return "book"
+    if "binder_server" in getattr(item, "fixturenames", ()):
+        return "jupyterlab"  # every JupyterLab test module shares the one server
     info = getattr(item, "_fixtureinfo", None)
     for defs in (info.name2fixturedefs.values() if info else ()):
         # A module- or session-scoped fixture of this repository (not pytest's own, whose

@@ -11,8 +11,8 @@
 - :func:`lab_page`: one headless Chromium page (``tests/chromium.py``), that refuses and
   records every request to another host.
 - :class:`Lab`: what the tests do in JupyterLab, through ``window.jupyterapp``.
-- :func:`binder_server`: the fixture a test module imports to get all of the above's server
-  (``from jupyterlab_helpers import binder_server``), one per module.
+- :func:`binder_server`: the session fixture (``tests/conftest.py`` provides it) that makes
+  all of the above's server once for every JupyterLab test module.
 """
 
 from __future__ import annotations
@@ -190,9 +190,10 @@ def lab_page(viewport: dict | None = None) -> Iterator[Page]:
         yield Page(page, external)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def binder_server(tmp_path_factory) -> Iterator[Server]:
-    """JupyterLab as Binder serves it: the Binder venv, in a fresh Binder home."""
+    """JupyterLab as Binder serves it: the Binder venv, in a fresh Binder home. One per
+    test session (``tests/conftest.py`` provides it to every test module)."""
     venv = binder_venv()
     home = binder_home(venv, tmp_path_factory.mktemp("binder-home"))
     with lab_server(venv, home) as server:
@@ -325,6 +326,22 @@ class Lab:
               || panel.node.querySelector('.jp-OutputArea-output[data-mime-type*="error"]');
         }""", timeout=timeout * 1000)
         time.sleep(1.0)  # the Markdown cells' expressions are evaluated after their run
+
+    def run_through(self, last: int, timeout: float = 300) -> None:
+        """Run the cells from the first to cell ``last`` and wait until they have run."""
+        self.evaluate("""async (last) => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            panel.content.activeCellIndex = last + 1;
+            await window.jupyterapp.commands.execute('notebook:run-all-above');
+        }""", last)
+        self.page.wait_for_function("""(last) => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            const codes = panel.content.widgets.slice(0, last + 1)
+                .filter(c => c.model.type === 'code');
+            return panel.sessionContext.session.kernel.status === 'idle'
+                && codes.every(c => c.model.executionCount !== null
+                               || c.model.sharedModel.getSource() === '');
+        }""", arg=last, timeout=timeout * 1000)
 
     def error_outputs(self) -> list[str]:
         return list(self.evaluate("""() => [...window.jupyterapp.shell.currentWidget.node

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 from chromium import launch, requires_chromium
-from jupyterlab_helpers import binder_server  # noqa: F401 - the server fixture
 from jupyterlab_helpers import kernel_dialog_shown as _accept_kernel_dialog
 
 
