@@ -80,7 +80,9 @@ def binder_venv() -> Path:
             shutil.rmtree(VENV, ignore_errors=True)
             base = getattr(sys, "_base_executable", sys.executable)
             subprocess.run([base, "-m", "venv", str(VENV)], check=True)
-            subprocess.run([str(python), "-m", "pip", "install", "-q", "-r",
+            # --no-compile: the .pyc files are written on first import instead (the same
+            # packages, installed faster).
+            subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-compile", "-r",
                             str(BINDER / "requirements.txt")], cwd=ROOT, check=True)
             deps_stamp.write_text(deps)
             local_stamp.write_text(local)
@@ -250,16 +252,26 @@ class Lab:
         self.page.evaluate("""([path, factory]) => {
             window.jupyterapp.commands.execute('docmanager:open', {path, factory}); }""",
                            [path, factory])
-        if kernel_dialog_shown(self.page, 3_000):
-            raise AssertionError(f"JupyterLab asked which kernel to start for {path}")
-        self.page.wait_for_function("""() => {
+        # Ready when its kernel is idle and every Markdown cell is drawn; a kernel dialog
+        # (the settings start the default kernel without one) ends the wait too.
+        state = self.page.wait_for_function("""() => {
+            if (document.querySelector('.jp-Dialog')) return 'dialog';
             const panel = window.jupyterapp.shell.currentWidget;
-            const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+            const session = panel && panel.sessionContext && panel.sessionContext.session;
+            const kernel = session && session.kernel;
             if (!kernel || kernel.status !== 'idle') return false;
             return panel.content.widgets.every(c => c.model.type !== 'markdown'
-                || c.inputHidden || c.node.querySelector('.myst'));
-        }""", timeout=120_000)
-        time.sleep(1.0)  # late metadata updates (language_info) would land by now
+                || c.inputHidden || c.node.querySelector('.myst')) && 'ready';
+        }""", timeout=120_000).json_value()
+        if state == "dialog":
+            kernel_dialog_shown(self.page, 1_000)
+            raise AssertionError(f"JupyterLab asked which kernel to start for {path}")
+        # JupyterLab copies the kernel's language_info into the notebook once the kernel's
+        # info has arrived: wait for it, and a little longer, before reading `dirty`.
+        self.evaluate("""async () => {
+            await window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.info;
+            await new Promise(done => setTimeout(done, 300));
+        }""")
 
     def evaluate(self, script: str, arg: object = None) -> object:
         return self.page.evaluate(script, arg)
