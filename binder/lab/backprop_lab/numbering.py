@@ -27,8 +27,7 @@ import yaml
 from .links import link, outside_code
 
 __all__ = ["Target", "book_root", "book_targets", "chapter_numbers", "frontmatter", "page",
-           "page_targets", "render_references", "starts",
-           "strip_frontmatter"]
+           "page_targets", "render_references", "starts", "strip_frontmatter"]
 
 # What Sphinx numbers, the MyST front matter's name for it, and how a reference shows it.
 KINDS = {"fig": ("figure", "Fig. %s"), "tab": ("table", "Table %s"),
@@ -101,7 +100,7 @@ def page_targets(path: Path) -> list[tuple[str, str | None]]:
 @functools.lru_cache(maxsize=4)
 def _targets(root: Path, stamp: tuple[int, ...]) -> tuple[dict[str, Target],
                                                            dict[str, dict[str, int]]]:
-    pages, numbers = _read_toc(root)
+    numbers = _read_toc(root)[1]
     targets: dict[str, Target] = {}
     starts: dict[str, dict[str, int]] = {}
     shared = dict.fromkeys(KINDS, 0)  # the counts the unnumbered pages share
@@ -137,7 +136,7 @@ def _toc_order(root: Path) -> list[str]:
 def _read_targets(root: Path) -> tuple[dict[str, Target], dict[str, dict[str, int]]]:
     names = _toc_order(root)
     stamps = tuple((root / f"{n}.md").stat().st_mtime_ns for n in names)
-    return _targets(root, (*stamps, *[s for s in _read_toc_stamps(root)]))
+    return _targets(root, (*stamps, *_read_toc_stamps(root)))
 
 
 def book_targets(root: Path) -> dict[str, Target]:
