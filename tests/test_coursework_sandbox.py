@@ -46,6 +46,26 @@ def test_what_a_run_can_see_and_write(sandbox, tmp_path):
     assert not os.path.exists(os.path.join(sys.prefix, "new.txt"))
 
 
+def test_a_checkout_under_tmp_is_visible_read_only(sandbox, tmp_path, monkeypatch):
+    """A venv or clone under /tmp (CI clones, venvs made there) stays visible: the
+    sandbox's own /tmp must not hide it, and only it is shown, not its neighbours."""
+    shown, hidden = tmp_path / "checkout", tmp_path / "neighbour.txt"
+    shown.mkdir()
+    (shown / "module.txt").write_text("seen")
+    hidden.write_text("x")
+    readable = Sandbox.readable
+    monkeypatch.setattr(Sandbox, "readable", lambda self: [*readable(self), shown])
+    errors = run_cells(
+        sandbox,
+        f"assert open({str(shown / 'module.txt')!r}).read() == 'seen'",
+        f"open({str(hidden)!r})",
+        f"open({str(shown / 'new.txt')!r}, 'w')",
+    )
+    assert errors[1] is None, errors[1]
+    assert errors[2]["type"] == "FileNotFoundError"
+    assert "Read-only" in errors[3]["message"]
+
+
 def test_limits_on_files_memory_processes_and_network(sandbox):
     errors = run_cells(
         sandbox,

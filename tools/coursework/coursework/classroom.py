@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -84,8 +85,12 @@ def _worker(conn: Any, assignment: Assignment, limits: dict, unsafe: bool,
         try:
             result = grader.grade(Path(path), student, rel)
         except Exception as exc:  # noqa: BLE001 - the row says what went wrong
+            # The grader's own bug, not the student's: say where, so it can be reported.
+            where = traceback.extract_tb(exc.__traceback__)[-1]
             result = _failed(student, rel, f"the grader failed on this notebook "
-                             f"({type(exc).__name__}: {str(exc)[:200]})")
+                             f"({type(exc).__name__}: {str(exc)[:200]}, in "
+                             f"{Path(where.filename).name}:{where.lineno}); please report "
+                             f"it with this line")
         conn.send(result)
 
 

@@ -204,7 +204,10 @@ class Sandbox:
             return python
         cmd = [self.bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
                "--cap-drop", "ALL", "--disable-userns", "--hostname", "sandbox",
-               "--uid", "65534", "--gid", "65534", "--clearenv"]
+               "--uid", "65534", "--gid", "65534", "--clearenv",
+               # /tmp first: the binds below then show a Python or a checkout that lives
+               # under /tmp (a CI clone, a venv made there) instead of being hidden by it.
+               "--dev", "/dev", "--size", str(self.limits.tmp_mb << 20), "--tmpfs", "/tmp"]
         for p in self.readable():
             cmd += ["--ro-bind", str(p), str(p)]
         for top in ("/bin", "/lib", "/lib64", "/sbin"):  # merged /usr: symlinks
@@ -212,8 +215,7 @@ class Sandbox:
                 cmd += ["--symlink", os.readlink(top), top]
             elif Path(top).is_dir():
                 cmd += ["--ro-bind", top, top]
-        cmd += ["--dev", "/dev", "--size", str(self.limits.tmp_mb << 20), "--tmpfs", "/tmp",
-                "--dir", self.HOME, "--dir", f"{self.HOME}/.matplotlib",
+        cmd += ["--dir", self.HOME, "--dir", f"{self.HOME}/.matplotlib",
                 "--file", str(fds["job"]), f"{self.HOME}/job.json"]
         if "fonts" in fds:
             cmd += ["--file", str(fds["fonts"]), f"{self.HOME}/.matplotlib/"
