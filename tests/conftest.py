@@ -30,6 +30,20 @@ JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 
 
+def load_module(path: Path):
+    """The module in ``path`` (a script in tools/ or a Sphinx extension in book/_ext),
+    imported without putting its folder on ``sys.path``: tools/ holds the folder
+    ``coursework`` (the tool's project), which on ``sys.path`` would shadow the installed
+    package as a namespace package, in this process and in every process it spawns."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def toc_files() -> list[str]:
     """Every page in _toc.yml, as paths relative to the root without the suffix."""
     return coursework.toc_files(ROOT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,22 @@ def test_the_seccomp_program_is_well_formed():
                 assert i + 1 + max(jt, jf) < len(ins)
         assert ins[-1][0] == 0x06   # it ends with a return
     assert seccomp_filter("sparc") is None
+
+
+def test_the_sandbox_finds_its_packages_when_a_folder_shadows_them():
+    """With tools/ on sys.path (its folder coursework/ then imports as a namespace package,
+    as in a spawned grading worker of a test process that once did so), the sandbox still
+    binds the installed packages."""
+    import subprocess
+
+    from conftest import ROOT
+
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'tools')!r})\n"
+            "import coursework; assert coursework.__file__ is None  # the shadow is there\n"
+            "from coursework.sandbox import Sandbox\n"
+            "print('\\n'.join(map(str, Sandbox(unsafe=True).readable())))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    package = ROOT / "tools" / "coursework" / "coursework"
+    assert any(package.is_relative_to(p) for p in map(Path, proc.stdout.split())), proc.stdout

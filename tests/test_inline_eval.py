@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, toc_files
+from conftest import ROOT, load_module, toc_files
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import inline_eval  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "tools"))
-import glue_to_eval  # noqa: E402
+glue_to_eval = load_module(ROOT / "tools" / "glue_to_eval.py")
 
 HEADER = """\
 ---

@@ -15,6 +15,7 @@ from backprop.datasets import noisy_xor, xor  # noqa: E402
 from backprop.landscapes import decision_grid  # noqa: E402
 from backprop.network import Network  # noqa: E402
 from backprop.plotting.boundaries import (  # noqa: E402
+    boundary_colorbar,
     draw_decision_boundary,
     draw_error_curve,
     draw_stall_sweep,
@@ -91,3 +92,22 @@ def test_stall_sweep_starts_both_axes_at_zero_and_labels_the_settings():
     assert not [t for t in ax.xaxis.get_minorticklabels() if t.get_text()]
     with pytest.raises(ValueError, match="one of each per setting"):
         draw_stall_sweep([1, 2], [0.1], [5, 6])
+
+
+def test_one_colour_bar_reads_the_output_maps_of_a_row():
+    """The bar's colours are the maps' colours at the same output, and it is marked at the
+    boundary's one half."""
+    import matplotlib.pyplot as plt
+
+    net = Network((2, 2, 1), rng=np.random.default_rng(0))
+    fig, axes = plt.subplots(1, 2, layout="constrained")
+    for ax in axes:
+        draw_decision_boundary(net, X, T, ax=ax, n=20)
+    bar = boundary_colorbar(axes, location="bottom", shrink=0.6)
+    image = _by_gid(axes[0], "output-image")[0]
+    assert bar.ax.get_gid() == "boundary-colorbar"
+    assert list(bar.get_ticks()) == [0, 0.5, 1]
+    assert "a_k" in bar.ax.get_xlabel()
+    for value in (0.0, 0.3, 0.5, 0.9):
+        np.testing.assert_allclose(bar.mappable.to_rgba(value), image.to_rgba(value))
+    plt.close(fig)

@@ -7,14 +7,11 @@ student's ``git diff`` shows only what they changed. The browser test
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import ROOT, toc_files
+from conftest import ROOT, load_module, toc_files
 
-sys.path.insert(0, str(ROOT / "tools"))
-import normalize_chapters  # noqa: E402
+normalize_chapters = load_module(ROOT / "tools" / "normalize_chapters.py")
 
 NOTEBOOKS = [p for p in (ROOT / f"{f}.md" for f in toc_files())
              if p.exists() and normalize_chapters.is_notebook(p.read_text())]

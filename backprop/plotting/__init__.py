@@ -23,6 +23,7 @@ and :mod:`backprop.gradcheck`. Every name below is importable from ``backprop.pl
 """
 
 from .boundaries import (
+    boundary_colorbar,
     data_extent,
     draw_decision_boundary,
     draw_error_curve,
@@ -62,9 +63,10 @@ from .style import (
 __all__ = [
     "BOUNDARY_CMAP", "CLASS_COLOURS", "ERROR_AXIS_MAX", "HIDDEN_LINE_COLOURS", "MEDIAN_COLOUR",
     "PATH_COLOUR", "PATH_FILL", "QUIET_COLOUR", "SCHEME_COLOURS", "WEIGHT_COLOUR",
-    "XOR_EXTENT", "Highlight", "data_extent", "draw_decision_boundary", "draw_error_curve",
-    "draw_error_flow", "draw_error_surface", "draw_graph", "draw_landscape_contours",
-    "draw_landscape_surface", "draw_network", "draw_stall_sweep", "draw_threshold_unit",
+    "XOR_EXTENT", "Highlight", "boundary_colorbar", "data_extent", "draw_decision_boundary",
+    "draw_error_curve", "draw_error_flow", "draw_error_surface", "draw_graph",
+    "draw_landscape_contours", "draw_landscape_surface", "draw_network", "draw_stall_sweep",
+    "draw_threshold_unit",
     "hidden_unit_line", "hidden_weight_paths", "output_weight_path",
     "plot_entry_errors", "plot_gradient_costs",
     "plot_route_agreement", "plot_step_errors", "show_equation",

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colorbar import Colorbar
+from matplotlib.colors import Normalize
 from matplotlib.ticker import NullFormatter
 
 from ..landscapes import decision_grid
@@ -96,6 +99,19 @@ def draw_decision_boundary(
     ax.set_ylabel("$a_2$")
     ax.set_aspect("equal")
     return ax
+
+
+def boundary_colorbar(axes: Axes | Sequence[Axes], **kwargs) -> Colorbar:
+    """One colour bar for the output maps drawn by :func:`draw_decision_boundary` on
+    ``axes`` (all share the colour scale 0 to 1), marked at 0, the boundary's 1/2 and 1.
+    Keyword arguments go to ``Figure.colorbar`` (``location``, ``shrink``...). Artist:
+    ``"boundary-colorbar"``."""
+    first = axes if isinstance(axes, Axes) else np.ravel(axes)[0]
+    mappable = ScalarMappable(Normalize(0, 1), BOUNDARY_CMAP)
+    bar = first.figure.colorbar(mappable, ax=axes, ticks=[0, 0.5, 1],
+                                label="output $a_k$", **kwargs)
+    bar.ax.set_gid("boundary-colorbar")
+    return bar
 
 
 def draw_error_curve(errors: np.ndarray, *, ax: Axes | None = None, label: str | None = None,

@@ -17,8 +17,8 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from ..network import check_sizes
 from .style import PATH_COLOUR, PATH_FILL, QUIET_COLOUR, WEIGHT_COLOUR
 
-Edge = tuple[int, int, int]  # (l, p, q): W^(l)_{pq}, into unit p of layer l from unit q
-Unit = tuple[int, int]  # (l, p): unit p of layer l; all indices count from 1, as in the text
+Edge = tuple[int, int, int]  # (l, u, v): W^(l)_{uv}, into unit u of layer l from unit v
+Unit = tuple[int, int]  # (l, u): unit u of layer l; all indices count from 1, as in the text
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Highlight:
     notes: Mapping[Unit, str] = field(default_factory=dict)
 
 
-def _check_unit(sizes: tuple[int, ...], layer: int, p: int, name: str) -> None:
-    if not 1 <= p <= sizes[layer]:
-        raise ValueError(f"{name} = {p} is not a unit of layer {layer}, which has units "
+def _check_unit(sizes: tuple[int, ...], layer: int, u: int, name: str) -> None:
+    if not 1 <= u <= sizes[layer]:
+        raise ValueError(f"{name} = {u} is not a unit of layer {layer}, which has units "
                          f"1..{sizes[layer]} (indices count from 1, as in the text)")
 
 
@@ -103,7 +103,7 @@ def draw_network(
     Units are circles numbered from 1 (top to bottom), weights are lines from left to right,
     and every output unit has a line into :math:`E`. The weight in ``highlight.weight`` is
     drawn thick and red with ``weight_label`` beside it; the rest of the highlighted path is
-    orange. Every line carries a ``gid`` (``"edge-l-p-q"``, ``"error-k"``) so tests can find
+    orange. Every line carries a ``gid`` (``"edge-l-u-v"``, ``"error-k"``) so tests can find
     it. Used by ``book/output-layer`` and ``book/hidden-layer``.
     """
     sizes = check_sizes(sizes)
@@ -131,30 +131,30 @@ def draw_network(
                 solid_capstyle="round", zorder=z, gid=gid)
 
     for l in range(1, L + 1):
-        for p in range(1, sizes[l] + 1):
-            for q in range(1, sizes[l - 1] + 1):
-                edge = (l, p, q)
+        for u in range(1, sizes[l] + 1):
+            for v in range(1, sizes[l - 1] + 1):
+                edge = (l, u, v)
                 if edge == hl.weight:
                     style = (WEIGHT_COLOUR, 3.6, 3)
                 elif edge in hl.edges:
                     style = (PATH_COLOUR, 2.6, 2)
                 else:
                     style = (QUIET_COLOUR, 0.9, 1)
-                line(pos[l - 1][q - 1], pos[l][p - 1], f"edge-{l}-{p}-{q}", *style)
+                line(pos[l - 1][v - 1], pos[l][u - 1], f"edge-{l}-{u}-{v}", *style)
     for k in range(1, sizes[L] + 1):
         on_path = k in hl.error_lines
         line(pos[L][k - 1], error_xy, f"error-{k}",
              PATH_COLOUR if on_path else QUIET_COLOUR, 2.6 if on_path else 0.9, 2 if on_path else 1)
 
     for l, layer in enumerate(pos):
-        for p, (x, y) in enumerate(layer, start=1):
-            lit = (l, p) in hl.units
+        for u, (x, y) in enumerate(layer, start=1):
+            lit = (l, u) in hl.units
             ax.add_patch(Circle((x, y), radius, facecolor=PATH_FILL if lit else "white",
                                 edgecolor=PATH_COLOUR if lit else "#555555",
-                                lw=2.0 if lit else 1.0, zorder=4, gid=f"unit-{l}-{p}"))
-            ax.text(x, y, str(p), ha="center", va="center", fontsize=10, zorder=5)
-            if (l, p) in hl.notes:
-                ax.text(x, y + radius + 0.08, hl.notes[(l, p)], ha="center", va="bottom",
+                                lw=2.0 if lit else 1.0, zorder=4, gid=f"unit-{l}-{u}"))
+            ax.text(x, y, str(u), ha="center", va="center", fontsize=10, zorder=5)
+            if (l, u) in hl.notes:
+                ax.text(x, y + radius + 0.08, hl.notes[(l, u)], ha="center", va="bottom",
                         fontsize=10, color="#333333", zorder=6,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.85})
@@ -166,8 +166,8 @@ def draw_network(
     ax.text(*error_xy, "$E$", ha="center", va="center", fontsize=12, zorder=5)
 
     if hl.weight is not None and weight_label:
-        l, p, q = hl.weight
-        a, b = pos[l - 1][q - 1], pos[l][p - 1]
+        l, u, v = hl.weight
+        a, b = pos[l - 1][v - 1], pos[l][u - 1]
         mid = a + 0.4 * (b - a)
         ax.text(*mid, weight_label, ha="center", va="center", fontsize=12,
                 color=WEIGHT_COLOUR, zorder=7,
@@ -187,11 +187,11 @@ def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
 
     ``weights[l - 1]`` is :math:`W^{(l)}` and ``deltas[l - 1]`` is :math:`\\delta^{(l)}` (a
     vector of ``sizes[l]`` numbers). Units of layers 1..L are shaded by :math:`|\\delta|`
-    (with a colour bar); an arrow from unit ``p`` of layer ``l`` to unit ``q`` of layer
+    (with a colour bar); an arrow from unit ``u`` of layer ``l`` to unit ``v`` of layer
     ``l - 1`` is as wide as its term :math:`|w^{(l)}_{pq}\\,\\delta^{(l)}_p|` of
     :math:`\\delta^{(l-1)}_q` (``book/any-depth``). The inputs have no delta, so the weights
-    into layer 1 are plain lines. Arrows carry ``gid="flow-l-p-q"`` (``l >= 2``), those lines
-    ``"weight-1-p-q"`` and units ``"delta-l-p"``.
+    into layer 1 are plain lines. Arrows carry ``gid="flow-l-u-v"`` (``l >= 2``), those lines
+    ``"weight-1-u-v"`` and units ``"delta-l-u"``.
     """
     sizes = check_sizes(sizes)
     L = len(sizes) - 1
@@ -204,25 +204,25 @@ def draw_error_flow(sizes: Sequence[int], weights: Sequence[np.ndarray],
     biggest = max((float(f.max()) for f in flows[1:]), default=0.0) or 1.0
     norm = Normalize(0.0, max(float(np.abs(d).max()) for d in deltas) or 1.0)
     cmap = plt.get_cmap("Reds")
-    for p in range(sizes[1]):
-        for q in range(sizes[0]):
-            a, b = pos[0][q] + [0.2, 0], pos[1][p] - [0.2, 0]
+    for u in range(sizes[1]):
+        for v in range(sizes[0]):
+            a, b = pos[0][v] + [0.2, 0], pos[1][u] - [0.2, 0]
             ax.plot([a[0], b[0]], [a[1], b[1]], color=QUIET_COLOUR, lw=0.9, zorder=1,
-                    gid=f"weight-1-{p + 1}-{q + 1}")
+                    gid=f"weight-1-{u + 1}-{v + 1}")
     for l in range(2, L + 1):
-        for p in range(sizes[l]):
-            for q in range(sizes[l - 1]):
-                share = flows[l - 1][p, q] / biggest
-                ax.annotate("", xy=pos[l - 1][q] + [0.22, 0], xytext=pos[l][p] - [0.22, 0],
+        for u in range(sizes[l]):
+            for v in range(sizes[l - 1]):
+                share = flows[l - 1][u, v] / biggest
+                ax.annotate("", xy=pos[l - 1][v] + [0.22, 0], xytext=pos[l][u] - [0.22, 0],
                             arrowprops={"arrowstyle": "-|>", "lw": 0.4 + 4.0 * share,
                                         "color": WEIGHT_COLOUR, "alpha": 0.35 + 0.65 * share,
                                         "shrinkA": 0, "shrinkB": 0},
-                            zorder=2, gid=f"flow-{l}-{p + 1}-{q + 1}")
+                            zorder=2, gid=f"flow-{l}-{u + 1}-{v + 1}")
     for l, layer in enumerate(pos):
-        for p, (x, y) in enumerate(layer):
-            fill = cmap(norm(abs(float(deltas[l - 1][p])))) if l else "white"
+        for u, (x, y) in enumerate(layer):
+            fill = cmap(norm(abs(float(deltas[l - 1][u])))) if l else "white"
             ax.add_patch(Circle((x, y), 0.2, facecolor=fill, edgecolor="#555555", zorder=4,
-                                gid=f"delta-{l}-{p + 1}"))
+                                gid=f"delta-{l}-{u + 1}"))
     bottom = min(float(layer[:, 1].min()) for layer in pos)
     for l in range(L + 1):
         label = "inputs\n(no delta)" if l == 0 else f"$\\delta^{{({l})}}$"

@@ -168,7 +168,15 @@ def _memfd(name: str, data: bytes) -> int:
 def _package_dir(module: str) -> Path:
     import importlib
 
-    return Path(importlib.import_module(module).__file__).resolve().parent
+    if module == "coursework":  # this package: where this file is, however it was imported
+        return Path(__file__).resolve().parent
+    mod = importlib.import_module(module)
+    if mod.__file__ is None:
+        raise SandboxUnavailable(
+            f"'{module}' was imported as a namespace package from {list(mod.__path__)}, "
+            f"not as the installed package: a folder named {module!r} on sys.path shadows "
+            "it; remove that folder from sys.path")
+    return Path(mod.__file__).resolve().parent
 
 
 class Sandbox:
