@@ -461,12 +461,3 @@ def accuracy(net: Network, X: np.ndarray, T: np.ndarray) -> float:
         return float(np.mean(np.argmax(a, axis=-1) == np.argmax(T, axis=-1)))
     return float(np.mean((a > 0.5) == (T > 0.5)))
 
-
-def __getattr__(name: str) -> object:
-    # Recorded runs and seed studies live in backprop.runs; an import written before they
-    # moved (``from backprop.training import record_run``) still finds them.
-    if name in ("Run", "SeedStudy", "epochs_to_solve", "record_run"):
-        from . import runs
-
-        return getattr(runs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,13 +3,18 @@ Python Playwright (Playwright's own browser download does not work on these mach
 
 ``requires_chromium`` skips a test module, with a message that says what to install, where
 no Chromium is found; ``launch()`` yields a browser; ``block_requests`` aborts every request
-but the ones a test allows and records them, so a test can assert that a page stays offline.
+but the ones a test allows and records them, so a test can assert that a page stays offline;
+``serving`` serves a folder on 127.0.0.1. The fixtures ``browser`` and ``server`` (the built
+book), one of each per test module, reach every test through conftest.py.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,3 +69,33 @@ def block_requests(target: Any, allowed: Callable[[str], bool]) -> list[str]:
 
     target.route("**/*", route)
     return blocked
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """Serve directory on 127.0.0.1 (a free port) from a thread; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(built_book: Path) -> Iterator[str]:
+    with serving(built_book) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with launch() as chromium:
+        yield chromium

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import coursework
+from chromium import browser, server  # noqa: F401 - per module: one browser, one book server
 from jupyterlab_helpers import binder_server  # noqa: F401 - one JupyterLab server per session
 
 # binder_server is made once for every JupyterLab test module (the "jupyterlab" group keeps

@@ -7,19 +7,13 @@ Debian's chromium is used (``apt-get install -y chromium``), never Playwright's 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from chromium import block_requests, launch, requires_chromium
+from chromium import block_requests, requires_chromium, serving  # noqa: F401 - serving for others
 from conftest import toc_files
 
 RAW_TEX = ("$$", "\\frac", "\\begin{", "\\partial", "\\sum_", "\\mathrm", "\\left(")
@@ -46,36 +40,6 @@ def pages() -> list[str]:
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """Serve directory on 127.0.0.1 (a free port) from a thread; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def server(built_book: Path) -> Iterator[str]:
-    with serving(built_book) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with launch() as chromium:
-        yield chromium
 
 
 @dataclass

@@ -11,16 +11,15 @@ the host. One browser for the module; pages are reused where a test allows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import open_page, serving
+from test_browser import open_page
 
 from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
 from backprop.training import TrainingConfig, make_state, train_epochs
-from chromium import launch, requires_chromium
+from chromium import requires_chromium
 from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
@@ -39,18 +38,6 @@ DRAWING_JS = """(root) => {
   }
   return h;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server(built_book: Path) -> Iterator[str]:
-    with serving(built_book) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with launch() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop import training
 from backprop.datasets import xor
 from backprop.network import Network
-from backprop.runs import Run, SeedStudy, epochs_to_solve, record_run
+from backprop.runs import epochs_to_solve, record_run
 from backprop.training import TrainingConfig, make_state, train_epochs
 
 X, T = xor()
@@ -61,9 +60,3 @@ def test_record_run_of_a_softmax_network():
     assert soft.network().loss.name == "categorical_cross_entropy"
     assert soft.functions == ["sigmoid", "softmax"]
 
-
-def test_imports_from_before_the_split_still_work():
-    assert (training.Run, training.SeedStudy) == (Run, SeedStudy)
-    assert (training.record_run, training.epochs_to_solve) == (record_run, epochs_to_solve)
-    with pytest.raises(AttributeError, match="no attribute 'recorded_run'"):
-        training.recorded_run  # noqa: B018

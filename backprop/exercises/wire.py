@@ -139,7 +139,7 @@ def _encode(value: Any, budget: _Budget, depth: int) -> Any:
         return {"dict": [[str(k)[:MAX_TEXT], encode(v, budget, depth + 1)]
                          for k, v in list(value.items())[:1000]]}
     if _is_network(value):
-        functions = getattr(value, "functions", None) or value.activations
+        functions = value.functions
         return {"network": {
             "functions": [getattr(a, "name", str(a)) for a in functions],
             "loss": str(getattr(getattr(value, "loss", None), "name", "half_sse")),
@@ -164,8 +164,7 @@ def _number(x: float) -> Any:
 
 def _is_network(value: Any) -> bool:
     return (type(value).__name__ == "Network" and hasattr(value, "weights")
-            and hasattr(value, "biases")
-            and (hasattr(value, "functions") or hasattr(value, "activations")))
+            and hasattr(value, "biases") and hasattr(value, "functions"))
 
 
 def _array(a: np.ndarray, budget: _Budget, depth: int) -> Any:
