@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from chromium import block_requests, requires_chromium, serving  # noqa: F401 - serving for others
+from chromium import block_requests, requires_chromium
 from conftest import toc_files
 
 RAW_TEX = ("$$", "\\frac", "\\begin{", "\\partial", "\\sum_", "\\mathrm", "\\left(")

@@ -26,10 +26,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from PIL import Image
-from test_browser import open_page, pages, serving, wait_for_mathjax
+from test_browser import open_page, pages, wait_for_mathjax
 
 from backprop.plotting.style import MIN_TEXT_PX, SMALLEST_TEXT_KEY
-from chromium import launch, requires_chromium
+from chromium import launch, requires_chromium, serving
 from conftest import ROOT
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
