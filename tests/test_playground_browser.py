@@ -40,15 +40,20 @@ DRAWING_JS = """(root) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def xor_page(browser, server: str):
-    """The Training XOR page, opened once for the tests that reset it themselves."""
-    page, visit = open_page(browser, f"{server}/{PAGES[0]}")
+def mounted_page(browser, url: str):
+    """A page opened once for the module's tests that reset it themselves, its player
+    mounted; on closing, nothing has erred or left the host."""
+    page, visit = open_page(browser, url)
     page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
     yield page, visit
     assert not visit.console_errors + visit.page_errors, visit.console_errors + visit.page_errors
     assert not visit.external and not visit.failed, visit.external + visit.failed
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def xor_page(browser, server: str):
+    yield from mounted_page(browser, f"{server}/{PAGES[0]}")
 
 
 def idle(page) -> None:
@@ -433,12 +438,7 @@ def test_perceptron_port_equals_numpy_weight_for_weight(xor_page) -> None:
 
 @pytest.fixture(scope="module")
 def perceptron_page(browser, server: str):
-    page, visit = open_page(browser, f"{server}/{PERCEPTRON_PAGE}")
-    page.wait_for_selector(".bp-playground[data-bp-mounted] canvas")
-    yield page, visit
-    assert not visit.console_errors + visit.page_errors, visit.console_errors + visit.page_errors
-    assert not visit.external and not visit.failed, visit.external + visit.failed
-    page.context.close()
+    yield from mounted_page(browser, f"{server}/{PERCEPTRON_PAGE}")
 
 
 def _presentation(page) -> int:

@@ -17,15 +17,13 @@ finds in it:
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from ..perceptron import GATES, find_cycle, gate_data, train_perceptron
-from .spec import PlaygroundSettingsError
+from .spec import PlaygroundSettingsError, mount_html
 
 __all__ = ["PERCEPTRON_DEFAULTS", "PERCEPTRON_GATES", "PERCEPTRON_RANGES", "StaticPerceptron",
            "perceptron_run", "perceptron_spec", "static_perceptron",
@@ -100,14 +98,9 @@ class StaticPerceptron:
         self.spec = spec
 
     def _repr_html_(self) -> str:
-        # "</" cannot appear inside a <script> element; JSON allows "<\/" for it.
-        payload = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
-        label = html.escape(self.spec["label"])
-        return (f'<div class="bp-playground" data-bp-page="perceptron">'
-                f'<script type="application/json" class="bp-spec">{payload}</script>'
-                f'<p class="bp-fallback">{label}: it runs in the HTML book, where your browser '
-                "runs the perceptron rule. In Jupyter, run the next cell instead: the same "
-                "player, with the run computed by this notebook's kernel.</p></div>")
+        return mount_html(self.spec, "perceptron", (
+            "runs the perceptron rule. In Jupyter, run the next cell instead: the same "
+            "player, with the run computed by this notebook's kernel."))
 
 
 def static_perceptron(**overrides: Any) -> StaticPerceptron:

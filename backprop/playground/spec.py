@@ -216,14 +216,20 @@ class StaticPlayground:
         self.spec = spec
 
     def _repr_html_(self) -> str:
-        # "</" cannot appear inside a <script> element; JSON allows "<\/" for it.
-        payload = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
-        label = html.escape(self.spec["label"])
-        return (f'<div class="bp-playground" data-bp-page="{html.escape(self.spec["page"])}">'
-                f'<script type="application/json" class="bp-spec">{payload}</script>'
-                f'<p class="bp-fallback">{label}: it runs in the HTML book, where your browser '
-                "trains the network. In Jupyter, run the next cell instead: the same playground, "
-                "trained by this notebook's kernel.</p></div>")
+        return mount_html(self.spec, self.spec["page"], (
+            "trains the network. In Jupyter, run the next cell instead: the same playground, "
+            "trained by this notebook's kernel."))
+
+
+def mount_html(spec: dict[str, Any], page: str, fallback: str) -> str:
+    """The element the page's script mounts a player on: ``spec`` as JSON, and a note for
+    where no script runs (Jupyter) that ends with ``fallback``."""
+    # "</" cannot appear inside a <script> element; JSON allows "<\/" for it.
+    payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    return (f'<div class="bp-playground" data-bp-page="{html.escape(page)}">'
+            f'<script type="application/json" class="bp-spec">{payload}</script>'
+            f'<p class="bp-fallback">{html.escape(spec["label"])}: it runs in the HTML book, '
+            f"where your browser {fallback}</p></div>")
 
 
 def static_playground(page: str, **overrides: Any) -> StaticPlayground:
