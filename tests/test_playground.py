@@ -115,7 +115,8 @@ def test_static_mount_cannot_close_its_script_early() -> None:
 def test_front_end_files_are_package_data() -> None:
     js = (STATIC / "playground.js").read_text()
     assert "export function mountAll" in js and "export default { render }" in js
-    assert "// --- backward pass: begin" in js and "// --- backward pass: end" in js
+    port = (STATIC / "network.js").read_text()  # shown beside the NumPy one in Training XOR
+    assert "// --- backward pass: begin" in port and "// --- backward pass: end" in port
     assert (STATIC / "playground.css").read_text().count("--bp-fg") >= 2  # light and dark
 
 

@@ -5,7 +5,9 @@ seed after 1,000 epochs (to 1e-9), every control changes the drawing, play moves
 diverging run stops and says so, the text alternative gives epoch, error and accuracy, the
 settings travel in the URL fragment, the layout works at 400 px and fills the column at
 1280 px, dark mode redraws, the keyboard reaches every control, and nothing errs or leaves
-the host. One browser for the module; pages are reused where a test allows.
+the host; the page's side of the Jupyter widget, in the modules the book serves and in the
+one module text the widgets load. One browser for the module; pages are reused where a test
+allows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import pytest
 from test_browser import open_page
 
+from backprop.playground.bundle import bundle
 from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
 from backprop.training import TrainingConfig, make_state, train_epochs
 from chromium import requires_chromium
@@ -26,6 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
 
 PAGES = ["book/training-xor.html", "book/error-landscapes.html", "book/beyond-xor.html"]
 MODULE = "/_static/playground/playground.js"
+MODULES = sorted((ROOT / "backprop" / "playground" / "static").glob("*.js"))
 
 # A hash of every canvas's pixels: equal hashes mean the same drawing.
 DRAWING_JS = """(root) => {
@@ -328,15 +332,20 @@ def test_pages_are_small_and_carry_no_widget_state(built_book: Path) -> None:
         assert html.count('class="bp-playground"') == 1, path
         spec = json.loads(html.split('class="bp-spec">')[1].split("</script>")[0])
         assert spec["page"] == Path(path).stem
-    assert (ROOT / "backprop" / "playground" / "static" / "playground.js").stat().st_size \
-        < 100_000
+        for module in MODULES:  # fetched at once, not one level of imports after another
+            assert f'<link rel="modulepreload" href="../_static/playground/{module.name}">' \
+                in html, (path, module.name)
+    assert sum(p.stat().st_size for p in MODULES) < 100_000
 
 
 # ------------------------------------------------------------------ the Jupyter driver
 # The page's side of the widget (KernelDriver) with a stand-in for the anywidget model: the
 # test plays the kernel, so it can send frames in bursts, from an old run, or not at all.
-KERNEL_DRIVER_JS = """async (theta) => {
-  const m = await import('MODULE');
+# `joined` is backprop.playground.bundle's text, imported from a Blob as anywidget imports a
+# widget's module (null: the module the static book serves).
+KERNEL_DRIVER_JS = """async ([theta, joined]) => {
+  const m = joined === null ? await import('MODULE')
+    : await import(URL.createObjectURL(new Blob([joined], {type: 'text/javascript'})));
   const handlers = {}, sent = [], state = {run: null, error: ''};
   const model = {get: (k) => state[k], on: (n, f) => { handlers[n] = f; }, off() {},
                  send: (c) => sent.push({...c, at: performance.now()})};
@@ -387,10 +396,12 @@ KERNEL_DRIVER_JS = """async (theta) => {
 }""".replace("MODULE", MODULE)
 
 
-def test_kernel_driver_draws_pushed_frames_one_per_display_frame(xor_page) -> None:
+@pytest.mark.parametrize("front_end", ["served modules", "widget bundle"])
+def test_kernel_driver_draws_pushed_frames_one_per_display_frame(xor_page, front_end) -> None:
     page, _ = xor_page
     theta = [0.1 * k for k in range(9)]
-    out = page.evaluate(KERNEL_DRIVER_JS, theta)
+    joined = bundle() if front_end == "widget bundle" else None
+    out = page.evaluate(KERNEL_DRIVER_JS, [theta, joined])
     assert out["firstSent"] == ["reset"]
     assert out["playSent"]["type"] == "play" and out["playSent"]["fps"] == 60
     epochs = out["epochs"]

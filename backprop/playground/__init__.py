@@ -2,7 +2,8 @@
 
 Used by *Training XOR* (``book/training-xor``), *Error landscapes* (``book/error-landscapes``)
 and *Beyond XOR* (``book/beyond-xor``). The front end is ``static/playground.js`` (with
-``static/playground.css``), an ES module that draws everything from numbers on canvases:
+``static/playground.css``), an ES module that imports the others in ``static/`` (its header
+lists them) and draws everything from numbers on canvases:
 
 * in the static book, :func:`static_playground` puts the settings and the NumPy data in the
   page and ``book/_ext/playground_assets.py`` loads the module, which trains with its
@@ -10,9 +11,9 @@ and *Beyond XOR* (``book/beyond-xor``). The front end is ``static/playground.js`
 * in Jupyter, :class:`Playground` (an ``anywidget``) trains with
   :func:`backprop.training.train_epochs` and sends the page only weights and errors.
 
-*Why one layer is not enough* (``book/perceptron``) uses the same module's perceptron mode:
-:func:`static_perceptron` in the book, :class:`PerceptronPlayground` in Jupyter
-(:mod:`backprop.playground.perceptron`).
+*Why one layer is not enough* (``book/perceptron``) uses the same front end's perceptron player
+(``static/perceptron.js``): :func:`static_perceptron` in the book, :class:`PerceptronPlayground`
+in Jupyter (:mod:`backprop.playground.perceptron`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .spec import (
     validate_settings,
 )
 
-#: The folder holding playground.js and playground.css (package data).
+#: The folder holding the front end's modules and playground.css (package data).
 STATIC = Path(__file__).with_name("static")
 
 __all__ = ["DEFAULTS", "PRESETS", "STATIC", "PerceptronPlayground", "Playground",

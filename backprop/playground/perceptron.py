@@ -1,7 +1,7 @@
 """The perceptron player: one threshold unit learning a logic gate, pattern by pattern.
 
 Used by *Why one layer is not enough* (``book/perceptron``). The front end is the perceptron
-mode of the playground's module (``static/playground.js``), drawn on a canvas from the
+player of the playground's front end (``static/perceptron.js``), drawn on a canvas from the
 unit's weights: the input plane shaded where the unit fires (:func:`backprop.perceptron.step`,
 ``net > 0``), its line ``w_1 a_1 + w_2 a_2 + b = 0``, the four patterns, the one just
 presented, and the mistakes of every epoch. A run is the weight history of

@@ -2,9 +2,10 @@
 
 Used by *Training XOR* (``book/training-xor``), *Error landscapes* (``book/error-landscapes``)
 and *Beyond XOR* (``book/beyond-xor``). :class:`Playground` is an ``anywidget`` whose front
-end is the same ES module the static book runs (``static/playground.js``). Here the page does
-not train: the kernel trains with :func:`backprop.training.train_epochs` and sends only
-numbers.
+end is the same ES modules the static book runs (``static/playground.js`` and the files it
+imports, joined into one module text by :func:`~backprop.playground.bundle.bundle`). Here the
+page does not train: the kernel trains with :func:`backprop.training.train_epochs` and sends
+only numbers.
 
 While the page plays, the kernel *pushes* frames: a thread of the widget trains a frame's
 epochs and sends the new weights, paced to the page's display rate, without waiting to be
@@ -53,6 +54,7 @@ import traitlets
 
 from ..functions import half_sse
 from ..training import TrainingInputError, TrainingState, make_state, train_epochs
+from .bundle import bundle
 from .perceptron import perceptron_run, perceptron_spec
 from .spec import MAX_EPOCHS, make_data, page_spec, training_config, validate_settings
 
@@ -81,7 +83,7 @@ class Playground(anywidget.AnyWidget):
     ``"beyond-xor"``), trained in this kernel; keyword arguments override its default
     settings (``Playground("training-xor", eta=0.5, hidden=3)``)."""
 
-    _esm = STATIC / "playground.js"
+    _esm = bundle()
     _css = STATIC / "playground.css"
     spec = traitlets.Dict().tag(sync=True)
     settings = traitlets.Dict().tag(sync=True)
@@ -274,7 +276,7 @@ class PerceptronPlayground(anywidget.AnyWidget):
     as the trait ``run``, which the page plays pattern by pattern. Keyword arguments override
     the default settings (``PerceptronPlayground(gate="AND", eta=0.5)``)."""
 
-    _esm = STATIC / "playground.js"
+    _esm = bundle()
     _css = STATIC / "playground.css"
     spec = traitlets.Dict().tag(sync=True)
     run = traitlets.Dict().tag(sync=True)
