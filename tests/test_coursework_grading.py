@@ -22,6 +22,7 @@ import coursework as cw
 from conftest import ROOT, sandbox_or_skip
 from coursework import edition
 from coursework.sandbox import SandboxUnavailable
+from jupyterlab_helpers import LOCAL_PACKAGES
 
 DEMO = ROOT / "tests" / "data" / "coursework" / "coursework-demo.md"
 L1, L2, L3, L4, L5 = (f"ex-coursework-demo-{n}" for n in range(1, 6))
@@ -247,12 +248,16 @@ def graded(tmp_path_factory):
 
 def _listing(root: Path) -> set[str]:
     out = set()
+    # pip's build folders of the packages the Binder venv installs from the checkout.
+    pip_writes = {str(root / folder) for folder in LOCAL_PACKAGES}
     for here, dirs, files in os.walk(root):
-        # Folders other tests write while this one grades (the build, the Binder venv the
-        # JupyterLab tests make on the other worker) are not the sandbox's doing; the
+        # Folders other tests write while this one grades (the build; the Binder venv the
+        # JupyterLab tests make on the other worker, and pip's build/ and .egg-info/ as it
+        # installs binder/lab and tools/coursework into it) are not the sandbox's doing; the
         # installed packages are checked for the marker below.
         dirs[:] = [d for d in dirs if not d.startswith((".venv", "_build")) and d not in (
-            ".git", ".pytest_cache", "__pycache__", ".ruff_cache", ".jupyter_cache")]
+            ".git", ".pytest_cache", "__pycache__", ".ruff_cache", ".jupyter_cache")
+            and not (here in pip_writes and (d == "build" or d.endswith(".egg-info")))]
         out |= {os.path.join(here, f) for f in files}
     return out
 
