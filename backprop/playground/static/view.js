@@ -2,7 +2,7 @@
 // that draws its four panels (panels.js, landscape.js) once per display frame, less often
 // when a large setting would not keep up.
 import { CONTROLS, DEFAULTS, GROUPS, MAX_EPOCHS, RESETS, hashOf, parseValue, problems, settingsFromHash, sizesOf } from "./settings.js";
-import { drawBoundary, drawErrors, drawNetwork, PlaneGrid } from "./panels.js";
+import { drawBoundary, drawErrors, drawNetwork, PlaneGrid, unitName } from "./panels.js";
 import { Landscape } from "./landscape.js";
 import { Network, parameterNames } from "./network.js";
 import { buttonBar, context, extentOf, field, fieldSet, fitCanvas, formatNumber, messageLine, nextId, panelFigures, playerRoot, setMessage, summaryLine, themeColours, watch } from "./ui.js";
@@ -86,6 +86,12 @@ export class Playground {
     this.canvases = canvases;
     root.append(bar, this.message, panels);
 
+    if (this.canvases.network && this.canvases.boundary) {
+      // As in TensorFlow Playground: the pointer on a unit shows its output in the boundary panel.
+      const c = this.canvases.network;
+      c.addEventListener("pointermove", (e) => this.pointAtUnit(e));
+      c.addEventListener("pointerleave", () => this.focusUnit(null));
+    }
     if (this.panelNames.includes("landscape")) {
       const label = document.createElement("label");
       label.className = "bp-inspect";
@@ -187,6 +193,7 @@ export class Playground {
     this.snaps = [];
     this.inspect = null;
     this.landscape.reset();
+    this.focus = null;
     this.say("", "");
     // Busy until the driver answers with the new run (the kernel may take a moment).
     this.awaiting = true;
@@ -348,6 +355,21 @@ export class Playground {
     }
   }
 
+  pointAtUnit(e) {
+    const r = this.canvases.network.getBoundingClientRect();
+    const x = e.clientX - r.left, y = e.clientY - r.top;
+    const u = (this.units || []).find((b) => x >= b.x && x <= b.x + b.size && y >= b.y && y <= b.y + b.size);
+    this.focusUnit(u && u.l < this.net.sizes.length - 1 ? { l: u.l, k: u.k } : null);
+  }
+
+  focusUnit(focus) {
+    const same = (a, b) => (a === null || b === null ? a === b : a.l === b.l && a.k === b.k);
+    if (same(this.focus ?? null, focus)) return;
+    this.focus = focus;
+    this.dirty = true; this.kick();
+    this.describe(true);
+  }
+
   syncInspect() {
     if (!this.inspectInput) return;
     this.inspectSynced = performance.now();
@@ -380,8 +402,9 @@ export class Playground {
     if (!this.net) return;
     const shown = this.shownNetwork(), c = this.c, grid = this.grid;
     grid.evaluate(shown.net, this.extent);
-    if (this.canvases.boundary) drawBoundary(this.ctx("boundary"), { ...shown, grid, extent: this.extent, data: this.data, c });
-    if (this.canvases.network) drawNetwork(this.ctx("network"), { net: shown.net, grid, c });
+    const focus = this.focus ?? null;
+    if (this.canvases.boundary) drawBoundary(this.ctx("boundary"), { ...shown, grid, extent: this.extent, data: this.data, c, focus });
+    if (this.canvases.network) this.units = drawNetwork(this.ctx("network"), { net: shown.net, grid, c, focus });
     if (this.canvases.errors) drawErrors(this.ctx("errors"), { history: this.history, c });
     if (this.canvases.landscape) this.landscape.draw(this.ctx("landscape"), { snaps: this.snaps, inspect: this.inspect, data: this.landData, c });
     this.describe(false);
@@ -410,6 +433,10 @@ export class Playground {
       errors: `Error per pattern against epoch on a log scale, up to epoch ${this.epoch}: now ${formatNumber(eTrain / P)} for training${test ? " and " + formatNumber(this.history[this.history.length - 1]?.test) + " for test" : ""}.`,
       landscape: land ? `Error landscape: the error per pattern${this.landData.T.length < P ? ` (on ${this.landData.T.length} of the ${P} training points)` : ""} over a plane through the weights (${land.labels.join(" and ")}), as filled contours from ${formatNumber(Math.min(...land.E))} to ${formatNumber(Math.max(...land.E))}, with the training path of ${this.snaps.length} snapshots drawn on it.` : "Error landscape: being computed.",
     };
+    if (this.focus) {
+      const unit = unitName(this.focus, net.sizes.length - 1);
+      labels.boundary = `The output of ${unit} over the input plane at epoch ${epoch} (the pointer is on it in the network panel), blue low and orange high${this.focus.l === 1 ? ", with its line net = 0" : ""}, and the data.`;
+    }
     for (const [name, c] of Object.entries(this.canvases)) c.setAttribute("aria-label", labels[name]);
   }
 }
