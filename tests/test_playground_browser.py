@@ -221,6 +221,25 @@ def test_pointing_at_a_hidden_unit_shows_its_output_in_the_boundary_panel(xor_pa
     page.mouse.move(network["x"] + 2, network["y"] + 2)  # off the units: the output again
     assert boundary_drawing(page) == output
     assert boundary.get_attribute("aria-label").startswith("Decision boundary at epoch")
+    # From the keyboard: the select below the panels shows a unit until another is chosen.
+    choose = page.get_by_label("the decision-boundary panel shows")
+    assert choose.evaluate("(e) => [...e.options].map((o) => o.text)") == [
+        "the network's output", *[f"the output of hidden 1, unit {k}" for k in (1, 2, 3)]]
+    choose.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert "hidden 1, unit 2 over the input plane" in boundary.get_attribute("aria-label")
+    assert boundary_drawing(page) in seen
+    page.locator(".bp-panel-network canvas").scroll_into_view_if_needed()  # focus scrolled
+    network = page.locator(".bp-panel-network canvas").bounding_box()
+    page.mouse.move(network["x"] + units[0]["x"] + 5, network["y"] + units[0]["y"] + 5)
+    assert "unit 1 over" in boundary.get_attribute("aria-label")  # the pointer wins meanwhile
+    page.mouse.move(network["x"] + 2, network["y"] + 2)
+    assert "unit 2 over" in boundary.get_attribute("aria-label")  # and the choice comes back
+    choose.select_option("")
+    assert boundary_drawing(page) == output
+    reset(page, "#pg:hidden=2&layers=2")
+    assert choose.evaluate("(e) => e.options.length") == 5 and choose.input_value() == ""
 
 
 def test_impossible_settings_are_refused_with_a_message(xor_page) -> None:

@@ -39,6 +39,8 @@ export class Playground {
     this.history = [];     // {epoch, train, test}
     this.snaps = [];       // {epoch, theta}
     this.inspect = null;   // index into snaps, or null for the latest
+    this.focus = null;     // the hidden unit {l, k} the boundary panel shows, or null: the output
+    this.chosen = null;    // the one chosen in the select (the pointer shows others meanwhile)
     this.grid = new PlaneGrid();
     this.landscape = new Landscape();
     this.status = "running";
@@ -87,10 +89,22 @@ export class Playground {
     root.append(bar, this.message, panels);
 
     if (this.canvases.network && this.canvases.boundary) {
-      // As in TensorFlow Playground: the pointer on a unit shows its output in the boundary panel.
+      // As in TensorFlow Playground: the pointer on a unit shows its output in the boundary
+      // panel; the select does the same from the keyboard, and keeps it.
       const c = this.canvases.network;
       c.addEventListener("pointermove", (e) => this.pointAtUnit(e));
-      c.addEventListener("pointerleave", () => this.focusUnit(null));
+      c.addEventListener("pointerleave", () => this.focusUnit(this.chosen));
+      const label = document.createElement("label");
+      label.className = "bp-inspect";
+      label.textContent = "the decision-boundary panel shows ";
+      this.unitSelect = document.createElement("select");
+      this.unitSelect.addEventListener("change", () => {
+        const [l, k] = this.unitSelect.value.split(",").map(Number);
+        this.chosen = this.unitSelect.value ? { l, k } : null;
+        this.focusUnit(this.chosen);
+      });
+      label.append(this.unitSelect);
+      root.append(label);
     }
     if (this.panelNames.includes("landscape")) {
       const label = document.createElement("label");
@@ -194,6 +208,7 @@ export class Playground {
     this.inspect = null;
     this.landscape.reset();
     this.focus = null;
+    this.chosen = null;
     this.say("", "");
     // Busy until the driver answers with the new run (the kernel may take a moment).
     this.awaiting = true;
@@ -212,6 +227,7 @@ export class Playground {
     this.net = new Network(sizes, functions, sizes.slice(1).map((n, l) => new Float64Array(n * sizes[l])), sizes.slice(1).map((n) => new Float64Array(n)));
     this.probe = new Network(sizes, functions, this.net.W, this.net.b);
     this.net.setParameters(theta);
+    this.unitChoices(sizes);
     this.epoch = 0;
     this.status = "running";
     this.snaps = [{ epoch: 0, theta: Float64Array.from(theta) }];
@@ -359,7 +375,18 @@ export class Playground {
     const r = this.canvases.network.getBoundingClientRect();
     const x = e.clientX - r.left, y = e.clientY - r.top;
     const u = (this.units || []).find((b) => x >= b.x && x <= b.x + b.size && y >= b.y && y <= b.y + b.size);
-    this.focusUnit(u && u.l < this.net.sizes.length - 1 ? { l: u.l, k: u.k } : null);
+    this.focusUnit(u && u.l < this.net.sizes.length - 1 ? { l: u.l, k: u.k } : this.chosen);
+  }
+
+  // The select's choices for a network of these sizes: the output, then every hidden unit.
+  unitChoices(sizes) {
+    if (!this.unitSelect) return;
+    const L = sizes.length - 1, options = [new Option("the network's output", "")];
+    for (let l = 1; l < L; l++) {
+      for (let k = 0; k < sizes[l]; k++) options.push(new Option(`the output of ${unitName({ l, k }, L)}`, `${l},${k}`));
+    }
+    this.unitSelect.replaceChildren(...options);
+    this.unitSelect.value = "";
   }
 
   focusUnit(focus) {
@@ -435,7 +462,7 @@ export class Playground {
     };
     if (this.focus) {
       const unit = unitName(this.focus, net.sizes.length - 1);
-      labels.boundary = `The output of ${unit} over the input plane at epoch ${epoch} (the pointer is on it in the network panel), blue low and orange high${this.focus.l === 1 ? ", with its line net = 0" : ""}, and the data.`;
+      labels.boundary = `The output of ${unit} over the input plane at epoch ${epoch}, shown instead of the network's output, blue low and orange high${this.focus.l === 1 ? ", with its line net = 0" : ""}, and the data.`;
     }
     for (const [name, c] of Object.entries(this.canvases)) c.setAttribute("aria-label", labels[name]);
   }
