@@ -52,31 +52,33 @@ def test_imports_before_importers_and_exports_kept(tmp_path: Path) -> None:
     assert "import" not in text and "from" not in text
 
 
-def test_a_name_declared_twice_is_refused_with_both_files(tmp_path: Path) -> None:
-    folder = _write(tmp_path, {"entry.js": 'import { x } from "./a.js";\nconst PANELS = 1;\n',
-                               "a.js": "export const x = 1;\nconst PANELS = 2;\n"})
-    with pytest.raises(BundleError, match=r"entry\.js and a\.js both declare 'PANELS'"):
-        bundle("entry.js", folder)
+# Modules the bundle refuses, and what the refusal must say.
+REFUSED = {
+    "a name declared twice": (
+        {"entry.js": 'import { x } from "./a.js";\nconst PANELS = 1;\n',
+         "a.js": "export const x = 1;\nconst PANELS = 2;\n"},
+        r"entry\.js and a\.js both declare 'PANELS'"),
+    "an import over several lines": (
+        {"entry.js": 'import {\n  x,\n} from "./a.js";\n', "a.js": "export const x = 1;\n"},
+        r"entry\.js:1: import only from a sibling module, on one line"),
+    "an import from another host": (
+        {"entry.js": 'export const v = 1;\nimport { y } from "https://cdn.x/y.js";\n'},
+        r"entry\.js:2: import only from a sibling module"),
+    "a cycle": (
+        {"entry.js": 'import { x } from "./a.js";\n',
+         "a.js": 'import { y } from "./entry.js";\nexport const x = 1;\n'},
+        r"cycle \(entry\.js -> a\.js -> entry\.js\)"),
+    "a missing module": (
+        {"entry.js": 'import { x } from "./a.js";\n', "a.js": 'import { y } from "./gone.js";\n'},
+        r"a\.js imports gone\.js, which is not in"),
+}
 
 
-def test_an_import_over_several_lines_or_from_elsewhere_is_refused(tmp_path: Path) -> None:
-    folder = _write(tmp_path, {"entry.js": 'import {\n  x,\n} from "./a.js";\n',
-                               "a.js": "export const x = 1;\n"})
-    with pytest.raises(BundleError, match=r"entry\.js:1: import only from a sibling module"):
-        bundle("entry.js", folder)
-    (folder / "entry.js").write_text('export const v = 1;\nimport { y } from "https://cdn.x/y.js";\n')
-    with pytest.raises(BundleError, match=r"entry\.js:2: import only from a sibling module"):
-        bundle("entry.js", folder)
-
-
-def test_a_cycle_and_a_missing_module_are_named(tmp_path: Path) -> None:
-    folder = _write(tmp_path, {"entry.js": 'import { x } from "./a.js";\n',
-                               "a.js": 'import { y } from "./entry.js";\nexport const x = 1;\n'})
-    with pytest.raises(BundleError, match=r"cycle \(entry\.js -> a\.js -> entry\.js\)"):
-        bundle("entry.js", folder)
-    (folder / "a.js").write_text('import { y } from "./gone.js";\n')
-    with pytest.raises(BundleError, match=r"a\.js imports gone\.js, which is not in"):
-        bundle("entry.js", folder)
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_what_the_bundle_cannot_join_is_refused_saying_where(tmp_path: Path, case: str) -> None:
+    files, message = REFUSED[case]
+    with pytest.raises(BundleError, match=message):
+        bundle("entry.js", _write(tmp_path, files))
 
 
 def test_the_bundle_follows_changes_to_the_files(tmp_path: Path) -> None:
