@@ -13,7 +13,7 @@ PORT   ?= 8000
 # Tests run on every core; the tests that need the built book share one worker (conftest.py).
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
 # The repository's own modules compiled before a run: where PYTHONDONTWRITEBYTECODE is set
-# (CI and these machines), every build kernel, test worker and sandboxed grading process
+# (these machines set it), every build kernel, test worker and sandboxed grading process
 # would otherwise compile them again (0.9 s against 0.6 s to import them; __pycache__ is
 # ignored by git and left out of the student edition).
 COMPILE := $(BIN)/python -m compileall -q backprop tools/coursework/coursework book/_ext >/dev/null
