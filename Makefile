@@ -16,7 +16,7 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
 # (these machines set it), every build kernel, test worker and sandboxed grading process
 # would otherwise compile them again (0.9 s against 0.6 s to import them; __pycache__ is
 # ignored by git and left out of the student edition).
-COMPILE := $(BIN)/python -m compileall -q backprop tools/coursework/coursework book/_ext >/dev/null
+COMPILE := $(BIN)/python -m compileall -q backprop tools/coursework/coursework book/_ext
 
 .PHONY: book test check install clean serve lint student grade
 
