@@ -225,6 +225,9 @@ def test_pointing_at_a_hidden_unit_shows_its_output_in_the_boundary_panel(xor_pa
     choose = page.get_by_label("the decision-boundary panel shows")
     assert choose.evaluate("(e) => [...e.options].map((o) => o.text)") == [
         "the network's output", *[f"the output of hidden 1, unit {k}" for k in (1, 2, 3)]]
+    # The pointer rests on the page's sticky header while the page scrolls: a scroll under a
+    # resting pointer moves it over whatever comes under it, a unit perhaps.
+    page.mouse.move(1, 1)
     choose.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -236,6 +239,7 @@ def test_pointing_at_a_hidden_unit_shows_its_output_in_the_boundary_panel(xor_pa
     assert "unit 1 over" in boundary.get_attribute("aria-label")  # the pointer wins meanwhile
     page.mouse.move(network["x"] + 2, network["y"] + 2)
     assert "unit 2 over" in boundary.get_attribute("aria-label")  # and the choice comes back
+    page.mouse.move(1, 1)
     choose.select_option("")
     assert boundary_drawing(page) == output
     reset(page, "#pg:hidden=2&layers=2")
