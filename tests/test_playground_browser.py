@@ -19,17 +19,17 @@ import numpy as np
 import pytest
 from test_browser import open_page
 
+from backprop.playground import STATIC
 from backprop.playground.bundle import bundle
 from backprop.playground.spec import PORT_EPOCHS, PORT_TOLERANCE, make_data, settings_for
 from backprop.training import TrainingConfig, make_state, train_epochs
 from chromium import requires_chromium
-from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.book, requires_chromium]
 
 PAGES = ["book/training-xor.html", "book/error-landscapes.html", "book/beyond-xor.html"]
 MODULE = "/_static/playground/playground.js"
-MODULES = sorted((ROOT / "backprop" / "playground" / "static").glob("*.js"))
+MODULES = sorted(STATIC.glob("*.js"))
 
 # A hash of every canvas's pixels: equal hashes mean the same drawing.
 DRAWING_JS = """(root) => {
@@ -225,7 +225,7 @@ def test_pointing_at_a_hidden_unit_shows_its_output_in_the_boundary_panel(xor_pa
     choose = page.get_by_label("the decision-boundary panel shows")
     assert choose.evaluate("(e) => [...e.options].map((o) => o.text)") == [
         "the network's output", *[f"the output of hidden 1, unit {k}" for k in (1, 2, 3)]]
-    # The pointer rests on the page's sticky header while the page scrolls: a scroll under a
+    # The pointer rests on the page's sticky sidebar while the page scrolls: a scroll under a
     # resting pointer moves it over whatever comes under it, a unit perhaps.
     page.mouse.move(1, 1)
     choose.focus()

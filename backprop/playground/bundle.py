@@ -13,12 +13,12 @@ relative import or re-export is one line, and no two modules declare the same to
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
+
+from . import STATIC
 
 __all__ = ["BundleError", "bundle", "module_order"]
 
-STATIC = Path(__file__).with_name("static")
 ENTRY = "playground.js"
 
 _RELATIVE = re.compile(r'^(?:import|export)\s*\{[^}]*\}\s*from\s*"\./([\w-]+\.js)";\s*$')
@@ -70,7 +70,8 @@ def module_order(entry: str = ENTRY, folder: Path = STATIC) -> list[str]:
     return order
 
 
-def _join(entry: str, folder: Path) -> str:
+def bundle(entry: str = ENTRY, folder: Path = STATIC) -> str:
+    """The front end as one ES module text, joined from the files as they are now."""
     declared: dict[str, str] = {}
     parts = []
     for name in module_order(entry, folder):
@@ -87,14 +88,3 @@ def _join(entry: str, folder: Path) -> str:
             lines.append(line)
         parts.append(f"// ----- {name}\n" + "\n".join(lines).strip("\n") + "\n")
     return "\n".join(parts)
-
-
-@cache
-def _cached(entry: str, folder: Path, stamp: tuple[float, ...]) -> str:
-    return _join(entry, folder)
-
-
-def bundle(entry: str = ENTRY, folder: Path = STATIC) -> str:
-    """The front end as one ES module text (rebuilt when a file in ``folder`` changes)."""
-    stamp = tuple(p.stat().st_mtime_ns for p in sorted(folder.glob("*.js")))
-    return _cached(entry, folder, stamp)

@@ -45,7 +45,6 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -54,13 +53,13 @@ import traitlets
 
 from ..functions import half_sse
 from ..training import TrainingInputError, TrainingState, make_state, train_epochs
+from . import STATIC
 from .bundle import bundle
 from .perceptron import perceptron_run, perceptron_spec
 from .spec import MAX_EPOCHS, make_data, page_spec, training_config, validate_settings
 
 __all__ = ["MAX_FPS", "WINDOW", "PerceptronPlayground", "Playground"]
 
-STATIC = Path(__file__).with_name("static")
 _LIVE = ("eta", "mom", "upd", "speed", "plane", "pseed", "w1", "w2")
 #: Frames the kernel may send ahead of the page's acknowledgements: the page acknowledges
 #: what it has drawn four times a second, so at 60 frames/s a round trip of up to about
