@@ -2,7 +2,7 @@
 // logic gate by Rosenblatt's rule, pattern by pattern. The run is a weight history, computed
 // by the port here in the static book and by backprop.perceptron.train_perceptron in the
 // kernel (backprop.playground.PerceptronPlayground); the player shows it step by step.
-import { buttonBar, context, drawAxes, field, fieldSet, fitCanvas, formatNumber, lineInBox, messageLine, nextId, panelFigures, playerRoot, setMessage, summaryLine, themeColours, watch } from "./ui.js";
+import { belowPanels, buttonBar, context, drawAxes, field, fieldSet, fitCanvas, formatNumber, lineInBox, messageLine, nextId, panelFigures, playerRoot, scrubber, setMessage, summaryLine, themeColours, watch } from "./ui.js";
 
 /**
  * backprop.perceptron.train_perceptron, operation by operation: patterns in order, the unit
@@ -122,13 +122,8 @@ export class PerceptronPlayer {
     this.message = messageLine();
     const { panels, canvases } = panelFigures(this.id, Object.entries(PERCEPTRON_PANELS).map(([name, p]) => [name, p.title]));
     this.canvases = canvases;
-    const scrub = document.createElement("label");
-    scrub.className = "bp-inspect";
-    scrub.textContent = "presentation ";
-    this.scrub = document.createElement("input");
-    this.scrub.type = "range"; this.scrub.min = "0"; this.scrub.max = "0"; this.scrub.value = "0";
-    this.scrub.addEventListener("input", () => { this.pause(); this.show(Number(this.scrub.value)); });
-    scrub.append(this.scrub);
+    this.scrub = scrubber((s) => { this.pause(); this.show(s); });
+    const scrub = belowPanels("presentation ", this.scrub);
     this.summary = summaryLine();
     this.inputs = {};
     const fields = Object.entries(PERCEPTRON_CONTROLS).map(([key, def]) => {

@@ -63,6 +63,23 @@ export function fieldSet(legend, children) {
   return set;
 }
 
+/** A control below the panels, its text before it, both in one label. */
+export function belowPanels(text, control) {
+  const label = document.createElement("label");
+  label.className = "bp-inspect";
+  label.textContent = text;
+  label.append(control);
+  return label;
+}
+
+/** A slider over 0..0 (its player sets the maximum) that calls onInput with its value. */
+export function scrubber(onInput) {
+  const input = document.createElement("input");
+  input.type = "range"; input.min = "0"; input.max = "0"; input.value = "0";
+  input.addEventListener("input", () => onInput(Number(input.value)));
+  return input;
+}
+
 /** Per [name, title], a figure with that caption and a canvas (an image, named by its title). */
 export function panelFigures(id, titles) {
   const panels = document.createElement("div");

@@ -5,7 +5,7 @@ import { CONTROLS, DEFAULTS, GROUPS, MAX_EPOCHS, RESETS, hashOf, parseValue, pro
 import { drawBoundary, drawErrors, drawNetwork, PlaneGrid, unitName } from "./panels.js";
 import { Landscape } from "./landscape.js";
 import { Network, parameterNames } from "./network.js";
-import { buttonBar, context, extentOf, field, fieldSet, fitCanvas, formatNumber, messageLine, nextId, panelFigures, playerRoot, setMessage, summaryLine, themeColours, watch } from "./ui.js";
+import { belowPanels, buttonBar, context, extentOf, field, fieldSet, fitCanvas, formatNumber, messageLine, nextId, panelFigures, playerRoot, scrubber, setMessage, summaryLine, themeColours, watch } from "./ui.js";
 
 const PANELS = {
   boundary: { title: "Decision boundary", aspect: 1 },
@@ -94,31 +94,20 @@ export class Playground {
       const c = this.canvases.network;
       c.addEventListener("pointermove", (e) => this.pointAtUnit(e));
       c.addEventListener("pointerleave", () => this.focusUnit(this.chosen));
-      const label = document.createElement("label");
-      label.className = "bp-inspect";
-      label.textContent = "the decision-boundary panel shows ";
       this.unitSelect = document.createElement("select");
       this.unitSelect.addEventListener("change", () => {
         const [l, k] = this.unitSelect.value.split(",").map(Number);
         this.chosen = this.unitSelect.value ? { l, k } : null;
         this.focusUnit(this.chosen);
       });
-      label.append(this.unitSelect);
-      root.append(label);
+      root.append(belowPanels("the decision-boundary panel shows ", this.unitSelect));
     }
     if (this.panelNames.includes("landscape")) {
-      const label = document.createElement("label");
-      label.className = "bp-inspect";
-      label.textContent = "inspect the trajectory (the boundary and network show that epoch) ";
-      this.inspectInput = document.createElement("input");
-      this.inspectInput.type = "range"; this.inspectInput.min = "0"; this.inspectInput.max = "0"; this.inspectInput.value = "0";
-      this.inspectInput.addEventListener("input", () => {
-        const i = Number(this.inspectInput.value);
+      this.inspectInput = scrubber((i) => {
         this.inspect = i >= this.snaps.length - 1 ? null : i;
         this.dirty = true; this.kick();
       });
-      label.append(this.inspectInput);
-      root.append(label);
+      root.append(belowPanels("inspect the trajectory (the boundary and network show that epoch) ", this.inspectInput));
       const c = this.canvases.landscape;
       c.addEventListener("pointermove", (e) => this.hover(e));
       c.addEventListener("pointerleave", () => { if (this.hovering) { this.hovering = false; this.inspect = null; this.syncInspect(); this.dirty = true; this.kick(); } });
@@ -391,7 +380,7 @@ export class Playground {
 
   focusUnit(focus) {
     const same = (a, b) => (a === null || b === null ? a === b : a.l === b.l && a.k === b.k);
-    if (same(this.focus ?? null, focus)) return;
+    if (same(this.focus, focus)) return;
     this.focus = focus;
     this.dirty = true; this.kick();
     this.describe(true);
@@ -429,7 +418,7 @@ export class Playground {
     if (!this.net) return;
     const shown = this.shownNetwork(), c = this.c, grid = this.grid;
     grid.evaluate(shown.net, this.extent);
-    const focus = this.focus ?? null;
+    const focus = this.focus;
     if (this.canvases.boundary) drawBoundary(this.ctx("boundary"), { ...shown, grid, extent: this.extent, data: this.data, c, focus });
     if (this.canvases.network) this.units = drawNetwork(this.ctx("network"), { net: shown.net, grid, c, focus });
     if (this.canvases.errors) drawErrors(this.ctx("errors"), { history: this.history, c });
