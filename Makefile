@@ -53,7 +53,7 @@ test: $(SETUP)
 	$(COMPILE)
 	$(PYTEST)
 
-## check: ruff and the unit tests, no book build and no browser (a couple of minutes)
+## check: ruff and the unit tests, no book build and no browser (about half a minute)
 check: $(SETUP)
 	$(BIN)/ruff check .
 	$(COMPILE)

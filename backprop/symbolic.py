@@ -196,8 +196,8 @@ def _compile(symbols: Sequence[sp.Symbol], lhs: sp.Expr, rhs: sp.Expr):
     """Both sides as one mpmath function of ``symbols`` that computes each common
     subexpression once, or ``None`` if they cannot be written for mpmath (the exact route
     then decides every point). Written here rather than by :func:`sympy.lambdify`, which
-    first rebuilds both trees on placeholder symbols: on a whole network's gradient that
-    rebuilding costs more than all the evaluations."""
+    first substitutes fresh symbols for the arguments throughout both trees: on a whole
+    network's gradient that substitution costs more than all the evaluations."""
     try:
         shared, (left, right) = sp.cse([lhs, rhs], symbols=sp.numbered_symbols("c", cls=sp.Dummy))
         names = {s: f"v{i}" for i, s in enumerate(symbols)}

@@ -82,7 +82,7 @@ def binder_venv() -> Path:
             subprocess.run([base, "-m", "venv", str(VENV)], check=True)
             # Compiled at install, as repo2docker's pip does: where PYTHONDONTWRITEBYTECODE is
             # set (these machines) no .pyc is ever written later, and every kernel and server
-            # would compile SymPy, NumPy and Jupyter again (3 s against 0.9 s an import).
+            # would compile SymPy, NumPy and Jupyter again (3 s against 0.8 s an import).
             subprocess.run([str(python), "-m", "pip", "install", "-q", "-r",
                             str(BINDER / "requirements.txt")], cwd=ROOT, check=True)
             deps_stamp.write_text(deps)
